@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+"""Rebuild the index from a corpus: the same function as `searchsvc index`.
+
+    python scripts/rebuild_index.py [--corpus DIR] [--index DIR] [--update] [--strict]
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from searchsvc.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main(["index", *sys.argv[1:]]))

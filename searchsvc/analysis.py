@@ -1,0 +1,135 @@
+"""Text analysis shared by documents and queries.
+
+One chain, built from whoosh filters and nltk's Snowball stemmer (which needs no nltk
+data): words → lower case → accents folded → possessives and apostrophes handled →
+word parts → (stop words → stems, for the stemmed copy).
+
+Word parts follow Elasticsearch's ``word_delimiter_graph``: "B-52", "B52" and "b 52"
+are all the tokens ``b`` ``52``; at index time the joined form ``b52`` is added at
+the first part's position, so a query for "B52" or "Kataib" or "Iranbacked" finds the
+hyphenated or apostrophised text. Dotted acronyms collapse ("U.S." → ``us``), which is
+also how "US" is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
+
+# A word, with inner hyphens, apostrophes or dots kept so that word parts can be
+# handled below (the tokenizer alone would lose the fact that "B-52" is one word).
+TOKEN_PATTERN = r"\w+(?:['’‘\u2010\u2011.\-]\w+)*"
+
+# Lucene's English stop list (33 words), as used by the reference BM25 runs.
+STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their"
+    " then there these they this to was will with".split()
+)
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+_ACRONYM = re.compile(r"(?:[a-z]\.){1,}[a-z]\.?")
+_PART_SPLIT = re.compile(r"[._\-\u2010\u2011]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+
+_stemmer = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball English stem. A module-level function: whoosh pickles it into the schema."""
+    return _stemmer.stem(word)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Qāsem" → "qasem"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class FoldFilter(Filter):
+    """Accent folding (NFKD, combining marks dropped)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = fold(token.text)
+            yield token
+
+
+class WordPartsFilter(Filter):
+    """Possessives, apostrophes, acronyms and word parts (see the module docstring).
+
+    Positions are renumbered so that phrases still line up after a word splits.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        position = 0
+        for token in tokens:
+            mode = getattr(token, "mode", "")
+            text = token.text.translate(_APOSTROPHES)
+            if text.endswith("'s"):
+                text = text[:-2]
+            text = text.replace("'", "")
+            if _ACRONYM.fullmatch(text):
+                text = text.replace(".", "")
+            parts = [p for p in _PART_SPLIT.split(text) if p]
+            if not parts:
+                continue
+            if len(parts) == 1:
+                token.text = parts[0]
+                token.pos = position
+                position += 1
+                yield token
+                continue
+            start = getattr(token, "startchar", None)
+            end = getattr(token, "endchar", None)
+            if mode == "index":
+                token.text = "".join(parts)
+                token.pos = position
+                yield token
+            offset = 0
+            for part in parts:
+                token.text = part
+                token.pos = position
+                position += 1
+                if start is not None and end is not None:
+                    found = text.find(part, offset)
+                    if found >= 0 and end - start == len(text):
+                        token.startchar = start + found
+                        token.endchar = start + found + len(part)
+                        offset = found + len(part)
+                yield token
+            if start is not None:
+                token.startchar, token.endchar = start, end
+
+
+def _base() -> Analyzer:
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter() | WordPartsFilter()
+
+
+def stemming_analyzer() -> Analyzer:
+    """The searchable copy: folded, split, stop words removed, stemmed."""
+    return _base() | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False) | StemFilter(stemfn=stem)
+
+
+def exact_analyzer() -> Analyzer:
+    """The exact copy: every word as written (folded), for phrases, prefixes and variants."""
+    return _base()
+
+
+def words(text: str, analyzer: Analyzer | None = None, mode: str = "query") -> list[str]:
+    """The terms an analyzer makes of ``text`` (query mode unless told)."""
+    analyzer = analyzer or stemming_analyzer()
+    return [t.text for t in analyzer(text, mode=mode)]

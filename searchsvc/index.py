@@ -1,0 +1,356 @@
+"""Building, updating and switching the index.
+
+Layout of an index folder (``index/`` by default)::
+
+    index/current -> build-20201231T120000-4242   (symlink, swapped atomically)
+    index/build-20201231T120000-4242/              whoosh files + meta.json
+    index/build-….partial/                         a build in progress (or killed)
+    index/.build.lock                              held while a build runs
+
+A build writes a new folder and switches ``current`` to it only once it is complete,
+so a reader never sees a half-built index and a build that fails or is killed leaves
+the old one serving. ``--update`` copies the live build and re-indexes only the
+articles whose content hash changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.query import NumericRange
+
+from . import __version__
+from .analysis import exact_analyzer, words
+from .corpus import Article, Problem, read_folder, read_jsonl
+from .schema import build_schema, day_value, month_value, pid, source_key
+from .variants import name_table
+
+CURRENT = "current"
+META = "meta.json"
+LOCK = ".build.lock"
+PARTIAL = ".partial"
+KEEP_PREVIOUS = 1  # builds kept besides the live one, for readers that still have it open
+WRITER_MB = 256
+
+_NAME_CANDIDATE = re.compile(r"(?<![\w'’])[A-Z][\w'’]*[a-z][\w'’]*")
+_ABBREVIATION = re.compile(r"(?:^|\s)[A-Z][a-z]{0,3}\.$")  # "Gen." "Mr." "Lt." before a name
+
+
+class IndexError_(Exception):
+    """Base for index problems a user must act on; the message says what to do."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexCorrupt(IndexError_):
+    pass
+
+
+class BuildError(IndexError_):
+    pass
+
+
+@dataclass
+class BuildSummary:
+    path: Path
+    articles: int = 0
+    paragraphs: int = 0
+    title_only: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    mode: str = "full"
+
+    def lines(self) -> list[str]:
+        out = [
+            f"indexed {self.articles} articles, {self.paragraphs} paragraphs"
+            + (f" ({self.title_only} articles are a title only)" if self.title_only else "")
+            + f" in {self.seconds:.1f} s → {self.path}"
+        ]
+        if self.mode == "update":
+            out.append(
+                f"update: {self.added} added, {self.changed} changed, {self.removed} removed,"
+                f" {self.unchanged} unchanged"
+            )
+        out.append(f"skipped or repaired: {len(self.problems)}")
+        out.extend(f"  {problem}" for problem in self.problems)
+        return out
+
+
+# ---------------------------------------------------------------- documents
+
+
+def name_words(text: str) -> set[str]:
+    """Capitalised words inside a sentence: the spellings of names. Sentence-initial words
+    ("There", "This") and all-caps acronyms and datelines are not taken."""
+    found: set[str] = set()
+    for match in _NAME_CANDIDATE.finditer(text):
+        before = text[: match.start()].rstrip(" \"'“‘(")
+        if not before or (before[-1] in ".!?:—–" and not _ABBREVIATION.search(before)):
+            continue
+        for word in words(match.group(), exact_analyzer()):
+            if len(word) >= 4 and word.isalpha():
+                found.add(word)
+    return found
+
+
+def documents(article: Article) -> Iterator[dict]:
+    """The index entries of one article: one per paragraph, or one for a title-only article."""
+    common = {
+        "article_id": article.id,
+        "title": article.title,
+        "title_exact": article.title,
+        "source": source_key(article.source),
+        "source_name": article.source,
+        "day": day_value(article.date),
+        "month": month_value(article.date),
+        "url": article.url,
+        "extra": article.extra,
+    }
+    title_names = name_words(article.title)
+    if not article.paragraphs:
+        yield {**common, "pid": pid(article.id, 0), "para": 0, "text": "", "exact": "",
+               "names": " ".join(sorted(title_names))}
+        return
+    for number, paragraph in enumerate(article.paragraphs, start=1):
+        names = title_names | name_words(paragraph)
+        yield {**common, "pid": pid(article.id, number), "para": number, "text": paragraph,
+               "exact": paragraph, "names": " ".join(sorted(names))}
+
+
+# ---------------------------------------------------------------- layout
+
+
+def live_path(root: Path) -> Path | None:
+    """The folder ``current`` points at, or None when there is no index yet."""
+    link = Path(root) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (Path(root) / target).resolve()
+    return path if path.is_dir() else None
+
+
+def read_meta(path: Path) -> dict:
+    try:
+        return json.loads((path / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexCorrupt(f"index at {path} has no readable {META} ({error}); rebuild it") from None
+
+
+def _switch(root: Path, build: Path) -> None:
+    temporary = root / f".{CURRENT}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(build.name, temporary)
+    os.replace(temporary, root / CURRENT)  # atomic on POSIX: readers see old or new
+
+
+def _clean(root: Path, live: Path) -> None:
+    """Remove killed builds and all but the newest KEEP_PREVIOUS finished ones."""
+    finished = []
+    for child in root.iterdir():
+        if not child.is_dir() or not child.name.startswith("build-") or child == live:
+            continue
+        if child.name.endswith(PARTIAL):
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            finished.append(child)
+    finished.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in finished[KEEP_PREVIOUS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class _BuildLock:
+    def __init__(self, root: Path):
+        self.path = root / LOCK
+
+    def __enter__(self) -> _BuildLock:
+        self.handle = self.path.open("a")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise BuildError(f"another build is running in {self.path.parent}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+# ---------------------------------------------------------------- building
+
+
+OnArticle = Callable[[Article], None]
+
+
+def read_articles(
+    corpus: Path | None, jsonl: Path | None, report: Callable[[Problem], None], workers: int = 1
+) -> Iterator[Article]:
+    if corpus is not None:
+        if not Path(corpus).is_dir():
+            raise BuildError(f"corpus folder {corpus} does not exist")
+        yield from read_folder(Path(corpus), report, workers=workers)
+    if jsonl is not None:
+        if not Path(jsonl).is_file():
+            raise BuildError(f"JSON Lines file {jsonl} does not exist")
+        yield from read_jsonl(Path(jsonl), report)
+
+
+def _unique(articles: Iterable[Article], report: Callable[[Problem], None]) -> Iterator[Article]:
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen:
+            report(Problem(article.path, f"skipped: duplicate article id {article.id!r}"
+                           f" (also {seen[article.id]})"))
+            continue
+        seen[article.id] = article.path
+        yield article
+
+
+def build(
+    root: Path,
+    corpus: Path | None = None,
+    jsonl: Path | None = None,
+    *,
+    update: bool = False,
+    on_article: OnArticle | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    workers: int = 1,
+) -> BuildSummary:
+    """Build (or, with ``update``, refresh) the index in ``root`` and switch to it."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with _BuildLock(root):
+        live = live_path(root)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        target = root / f"build-{stamp}-{os.getpid()}"
+        partial = target.with_name(target.name + PARTIAL)
+        summary = BuildSummary(path=target, mode="update" if update and live else "full")
+
+        def report(problem: Problem) -> None:
+            summary.problems.append(problem)
+            if on_problem:
+                on_problem(problem)
+
+        articles = _unique(read_articles(corpus, jsonl, report, workers), report)
+        try:
+            if summary.mode == "update":
+                assert live is not None
+                shutil.copytree(live, partial)
+                meta = _update(partial, read_meta(live), articles, summary, on_article)
+            else:
+                partial.mkdir()
+                meta = _full(partial, articles, summary, on_article)
+            meta.update(built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        version=__version__)
+            (partial / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            os.rename(partial, target)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        _switch(root, target)
+        _clean(root, target)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _record(meta: dict, article: Article) -> None:
+    meta["files"][article.id] = {"hash": article.content_hash, "path": article.path}
+    meta["sources"][source_key(article.source)] = article.source
+
+
+def _add(writer, article: Article, summary: BuildSummary) -> None:
+    for doc in documents(article):
+        writer.add_document(**doc)
+    if article.paragraphs:
+        summary.paragraphs += len(article.paragraphs)
+    else:
+        summary.title_only += 1
+
+
+def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
+          on_article: OnArticle | None) -> dict:
+    ix = whoosh_index.create_in(str(path), build_schema())
+    meta: dict = {"files": {}, "sources": {}}
+    writer = ix.writer(limitmb=WRITER_MB)
+    try:
+        for article in articles:
+            _add(writer, article, summary)
+            _record(meta, article)
+            summary.articles += 1
+            if on_article:
+                on_article(article)
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    return _finish(ix, meta, summary)
+
+
+def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSummary,
+            on_article: OnArticle | None) -> dict:
+    ix = whoosh_index.open_dir(str(path))
+    known: dict[str, dict] = old.get("files", {})
+    meta: dict = {"files": {}, "sources": {}}
+    writer = ix.writer(limitmb=WRITER_MB)
+    deleted = False
+    try:
+        for article in articles:
+            previous = known.get(article.id)
+            if previous is None:
+                summary.added += 1
+            elif previous["hash"] == article.content_hash:
+                summary.unchanged += 1
+            else:
+                summary.changed += 1
+                writer.delete_by_term("article_id", article.id)
+                deleted = True
+            if previous is None or previous["hash"] != article.content_hash:
+                _add(writer, article, summary)
+            _record(meta, article)
+            summary.articles += 1
+            if on_article:
+                on_article(article)
+        for gone in set(known) - set(meta["files"]):
+            writer.delete_by_term("article_id", gone)
+            summary.removed += 1
+            deleted = True
+        # Deleted entries still count in BM25's statistics until merged away, so a
+        # deletion forces the merge that makes the result equal to a full rebuild.
+        writer.commit(optimize=deleted)
+    except BaseException:
+        writer.cancel()
+        raise
+    return _finish(ix, meta, summary)
+
+
+def _finish(ix, meta: dict, summary: BuildSummary) -> dict:
+    """Counts and the name-variant table, read back from what was committed."""
+    with ix.searcher() as searcher:
+        names = [term.decode("utf-8") for term in searcher.reader().lexicon("names")]
+        title_only = sum(1 for _ in searcher.docs_for_query(NumericRange("para", 0, 0)))
+        summary.title_only = title_only
+        summary.paragraphs = searcher.doc_count() - title_only
+    ix.close()
+    meta.update(names=name_table(names), articles=len(meta["files"]),
+                paragraphs=summary.paragraphs, title_only=summary.title_only)
+    return meta
