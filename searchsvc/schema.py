@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import exact_analyzer, fold, stemming_analyzer
 
-TITLE_BOOST = 2.0
+
 UNDATED = "undated"  # sorts after every ISO date, so date ranges never include it
 
 # The fields a user can scope a query term to, and the index fields behind them.
@@ -24,10 +24,11 @@ def build_schema() -> Schema:
         pid=ID(stored=True, unique=True),
         article_id=ID(stored=True, sortable=True),
         para=NUMERIC(int, stored=True, signed=True, sortable=True),
-        title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=TITLE_BOOST),
-        title_exact=TEXT(analyzer=exact_analyzer()),
-        text=TEXT(analyzer=stemming_analyzer(), stored=True),
-        exact=TEXT(analyzer=exact_analyzer()),
+        title=TEXT(analyzer=stemming_analyzer(), stored=True,
+                   multitoken_query="phrase"),
+        title_exact=TEXT(analyzer=exact_analyzer(), multitoken_query="phrase"),
+        text=TEXT(analyzer=stemming_analyzer(), stored=True, multitoken_query="phrase"),
+        exact=TEXT(analyzer=exact_analyzer(), multitoken_query="phrase"),
         source=ID(sortable=True),  # folded key; the display name is source_name
         source_name=STORED(),
         day=ID(stored=True, sortable=True),

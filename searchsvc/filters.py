@@ -1,0 +1,65 @@
+"""Source and date filters, as a user gives them and as the index checks them."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .errors import SearchError
+from .schema import UNDATED, source_key
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_bound(value: str, param: str, *, end: bool) -> str:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` → the first (or, for ``end``, last) day."""
+    match = _DATE.match(value.strip())
+    if not match:
+        raise SearchError("invalid_date",
+                          f"{param}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY", param)
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if month is None:
+            date = dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        elif day is None:
+            last = calendar.monthrange(year, month)[1]
+            date = dt.date(year, month, last if end else 1)
+        else:
+            date = dt.date(year, month, day)
+    except ValueError as error:
+        raise SearchError("invalid_date", f"{param}={value!r} is not a date: {error}", param) from None
+    return date.isoformat()
+
+
+@dataclass(frozen=True)
+class Filters:
+    sources: tuple[str, ...] = ()  # source keys, any of them
+    date_from: str | None = None  # inclusive ISO days
+    date_to: str | None = None
+
+    @classmethod
+    def make(cls, sources: list[str] | tuple[str, ...] = (), date_from: str | None = None,
+             date_to: str | None = None) -> Filters:
+        keys = tuple(dict.fromkeys(source_key(s) for s in sources if s and s.strip()))
+        start = date_bound(date_from, "from", end=False) if date_from else None
+        stop = date_bound(date_to, "to", end=True) if date_to else None
+        if start and stop and start > stop:
+            raise SearchError("invalid_range", f"from ({date_from}) is after to ({date_to})", "from")
+        return cls(keys, start, stop)
+
+    @property
+    def has_dates(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+    def source_ok(self, key: str) -> bool:
+        return not self.sources or key in self.sources
+
+    def day_ok(self, day: str) -> bool:
+        if not self.has_dates:
+            return True
+        if day == UNDATED:
+            return False
+        return (not self.date_from or day >= self.date_from) and (
+            not self.date_to or day <= self.date_to)

@@ -1,0 +1,335 @@
+"""From what a person types to a whoosh query.
+
+The syntax is the familiar part of Elasticsearch's ``query_string``: plain words (all
+must match; see :mod:`searchsvc.search` for the fallback when that finds too little),
+``"exact phrase"``, ``OR``, ``AND``, ``NOT`` / ``-word``, ``+word``, parentheses,
+``prefix*``, and the scopes ``title:`` and ``source:``.
+
+Lenient by default: whatever is typed gets an answer. :func:`check_syntax` reports what a
+strict parser would reject (unbalanced quotes or parentheses, a dangling operator, an
+unknown field), with the character position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from whoosh import qparser, query
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import plugins
+
+from .analysis import exact_analyzer, stemming_analyzer, words
+from .schema import source_key
+from .variants import variants_of
+
+TITLE_BOOST = 2.0
+VARIANT_BOOST = 0.5  # a variant spelling counts, but less than the spelling typed
+PROXIMITY_SLOP = 6
+PROXIMITY_BOOST = 1.0
+USER_FIELDS = ("title", "text", "source")
+OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
+
+# Which exact-copy field holds the unstemmed words of each searchable field.
+EXACT_OF = {"text": "exact", "title": "title_exact"}
+
+
+class QuerySyntaxError(ValueError):
+    """A malformed query in strict mode. ``position`` is a 0-based character offset."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(f"{message} at character {position + 1}")
+        self.position = position
+
+
+def _user_schema() -> Schema:
+    """Only what a user may scope to; anything else (``day:``, ``foo:``) is plain text."""
+    return Schema(
+        title=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
+        text=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
+        source=ID(),
+    )
+
+
+def make_parser(group: type = qparser.AndGroup) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        ["title", "text"], _user_schema(), fieldboosts={"title": TITLE_BOOST}, group=group
+    )
+    for unwanted in (plugins.RangePlugin, plugins.SingleQuotePlugin, plugins.EveryPlugin,
+                     plugins.FuzzyTermPlugin):
+        parser.remove_plugin_class(unwanted)
+    # "-" and "+" are operators only at the start of a word: "B-52" stays one word.
+    parser.add_plugin(plugins.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)",
+                                              minusexpr=r"(?<![^\s(])-(?=\S)"))
+    return parser
+
+
+_PARSERS = {"and": make_parser(qparser.AndGroup), "or": make_parser(qparser.OrGroup)}
+
+
+# ------------------------------------------------------------------ strict checking
+
+_SCAN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
+_FIELD = re.compile(r"^([A-Za-z_]\w*):(.*)$")
+
+
+def check_syntax(text: str) -> None:
+    """Raise :class:`QuerySyntaxError` for what a strict parser rejects."""
+    depth_opened: list[int] = []
+    previous: str | None = None
+    previous_at = 0
+    for match in _SCAN.finditer(text):
+        token, at = match.group(), match.start()
+        if token.startswith('"'):
+            if len(token) == 1 or not token.endswith('"'):
+                raise QuerySyntaxError("unclosed quote", at)
+        elif token == "(":
+            depth_opened.append(at)
+        elif token == ")":
+            if not depth_opened:
+                raise QuerySyntaxError("')' without '('", at)
+            if previous == "(":
+                raise QuerySyntaxError("empty parentheses", previous_at)
+            if previous in OPERATORS:
+                raise QuerySyntaxError(f"{previous} needs something after it", previous_at)
+            depth_opened.pop()
+        elif token in OPERATORS:
+            if token != "NOT" and (previous is None or previous in OPERATORS or previous == "("):
+                raise QuerySyntaxError(f"{token} needs something before it", at)
+            if token == "NOT" and previous == "NOT":
+                raise QuerySyntaxError("NOT NOT", at)
+        elif token in ("-", "+"):
+            raise QuerySyntaxError(f"lone '{token}'", at)
+        else:
+            scoped = _FIELD.match(token)
+            if scoped:
+                name, rest = scoped.groups()
+                if name not in USER_FIELDS:
+                    raise QuerySyntaxError(
+                        f"unknown field '{name}' (use {', '.join(f + ':' for f in USER_FIELDS)})", at
+                    )
+                following = text[match.end():match.end() + 1]
+                if not rest and following not in ('"', "("):
+                    raise QuerySyntaxError(f"'{name}:' needs a value", at)
+            elif token.lstrip("+-").startswith("*"):
+                raise QuerySyntaxError("a wildcard needs letters before it", at)
+        previous, previous_at = token, at
+    if previous in OPERATORS:
+        raise QuerySyntaxError(f"{previous} needs something after it", previous_at)
+    if depth_opened:
+        raise QuerySyntaxError("'(' is never closed", depth_opened[-1])
+    if not words(text.replace('"', " "), exact_analyzer()):
+        raise QuerySyntaxError("no searchable words", 0)
+
+
+# ------------------------------------------------------------------ the parsed query
+
+
+@dataclass
+class ParsedQuery:
+    """A user query turned into whoosh queries, with what the highlighter needs."""
+
+    text: str
+    query: query.Query  # the whole query, all words required where the user said nothing
+    plain_terms: list[query.Query] = field(default_factory=list)  # for the "most words" fallback
+    fallback: query.Query | None = None
+    variants: dict[str, list[str]] = field(default_factory=dict)
+    words: list[tuple[str, int, int]] = field(default_factory=list)  # surface words for did-you-mean
+
+    @property
+    def is_empty(self) -> bool:
+        return self.query is query.NullQuery or isinstance(self.query, query.qcore._NullQuery)
+
+
+def parse(text: str, names: dict[str, list[str]], *, fuzzy: bool = True,
+          minimum_should_match: float = 0.5) -> ParsedQuery:
+    """Parse leniently. Never raises for user input: whoosh's own failures fall back to the
+    words alone."""
+    try:
+        tree = _PARSERS["and"].parse(text)
+    except Exception:  # noqa: BLE001 - any parser failure means: search the words
+        tree = _PARSERS["and"].parse(" ".join(words(text, exact_analyzer())))
+    parsed = ParsedQuery(text=text, query=tree)
+    rewritten = _rewrite(tree, text, names if fuzzy else {}, parsed)
+    parsed.query = rewritten
+    plain = _plain_clauses(rewritten)
+    if plain and len(plain) >= 2:
+        parsed.plain_terms = plain
+        proximity = _proximity(tree)
+        need = max(1, int(len(plain) * minimum_should_match + 0.5)) if len(plain) > 2 else 1
+        fallback = query.Or(plain, minmatch=need)
+        parsed.fallback = query.AndMaybe(fallback, proximity) if proximity else fallback
+        if proximity:
+            parsed.query = query.AndMaybe(rewritten, proximity)
+    return parsed
+
+
+def _rewrite(node: query.Query, text: str, names: dict[str, list[str]],
+             parsed: ParsedQuery) -> query.Query:
+    """Phrases onto the exact copies, sources folded, name variants added."""
+    if isinstance(node, query.Phrase):
+        return _exact_phrase(node, text)
+    if isinstance(node, query.Term):
+        if node.fieldname == "source":
+            return query.Term("source", source_key(str(node.text)), boost=node.boost)
+        if node.fieldname in EXACT_OF and getattr(node, "startchar", None) is not None:
+            surface = text[node.startchar:node.endchar]
+            quoted = node.startchar > 0 and text[node.startchar - 1] == '"'
+            exact = words(surface, exact_analyzer())
+            if len(exact) == 1:
+                if node.fieldname == "text":
+                    parsed.words.append((exact[0], node.startchar, node.endchar))
+                if quoted:
+                    return query.Term(EXACT_OF[node.fieldname], exact[0], boost=node.boost)
+                others = variants_of(exact[0], names) if names else []
+                if others:
+                    parsed.variants[exact[0]] = others
+                    alternatives = [query.Term(EXACT_OF[node.fieldname], other,
+                                               boost=node.boost * VARIANT_BOOST)
+                                    for other in others]
+                    for alternative in alternatives:
+                        alternative.variant = True  # shown as ~word in describe()
+                    return query.Or([node, *alternatives])
+        return node
+    if isinstance(node, query.Prefix) and node.fieldname in EXACT_OF:
+        return query.Prefix(EXACT_OF[node.fieldname], node.text, boost=node.boost)
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _rewrite(child, text, names, parsed))
+
+
+def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
+    fieldname = EXACT_OF.get(node.fieldname)
+    if fieldname is None or not node.char_ranges:
+        return node
+    surface = " ".join(text[start:end] for start, end in node.char_ranges)
+    exact = words(surface, exact_analyzer())
+    if not exact:
+        return query.NullQuery
+    if len(exact) == 1:
+        return query.Term(fieldname, exact[0], boost=node.boost)
+    return query.Phrase(fieldname, exact, slop=1, boost=node.boost)
+
+
+def _plain_clauses(node: query.Query) -> list[query.Query]:
+    """The clauses of a query that is only words joined by the implicit AND (no operators,
+    phrases or scopes): the queries the "most words" fallback may relax."""
+    children = node.subqueries if isinstance(node, query.And) else [node]
+    for child in children:
+        leaves = list(child.leaves()) if not child.is_leaf() else [child]
+        fields = {getattr(leaf, "fieldname", None) for leaf in leaves}
+        if not isinstance(child, query.Or | query.Term) or not fields <= {"title", "text",
+                                                                          "exact", "title_exact"}:
+            return []
+        if any(not isinstance(leaf, query.Term) for leaf in leaves):
+            return []
+    return list(children) if isinstance(node, query.And) else []
+
+
+def _proximity(tree: query.Query) -> query.Query | None:
+    """A sloppy phrase of the query's words on the stemmed text: close together ranks higher."""
+    if not isinstance(tree, query.And):
+        return None
+    stems = [leaf.text for leaf in tree.leaves()
+             if isinstance(leaf, query.Term) and leaf.fieldname == "text"]
+    if len(stems) < 2:
+        return None
+    return query.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+
+
+# ------------------------------------------------------------------ what to highlight
+
+
+@dataclass
+class Highlights:
+    stems: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    phrases: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (words, stemmed)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.exact or self.prefixes or self.phrases)
+
+
+def highlights(node: query.Query, fields: tuple[str, str] = ("text", "exact")) -> Highlights:
+    """Terms, prefixes and phrases that a matching paragraph shows, ignoring negated parts
+    and the proximity bonus (whose words are in the main query anyway)."""
+    found = Highlights()
+    stemmed, exact = fields
+    for leaf in _positive_leaves(node):
+        name = getattr(leaf, "fieldname", None)
+        if isinstance(leaf, query.Phrase) and name in (stemmed, exact):
+            found.phrases.append((tuple(leaf.words), name == stemmed))
+        elif isinstance(leaf, query.Prefix) and name == exact:
+            found.prefixes.add(str(leaf.text))
+        elif isinstance(leaf, query.Term) and name == stemmed:
+            found.stems.add(str(leaf.text))
+        elif isinstance(leaf, query.Term) and name == exact:
+            found.exact.add(str(leaf.text))
+    return found
+
+
+def _positive_leaves(node: query.Query) -> Iterator[query.Query]:
+    if isinstance(node, query.Not):
+        return
+    if isinstance(node, query.AndNot):
+        yield from _positive_leaves(node.a)
+        return
+    if isinstance(node, query.AndMaybe):
+        yield from _positive_leaves(node.a)
+        return
+    if isinstance(node, query.Phrase) or node.is_leaf():
+        yield node
+        return
+    for child in node.children():
+        yield from _positive_leaves(child)
+
+
+def describe(node: query.Query) -> str:
+    """The query as understood, in the user's syntax: ``(soleimani OR ~suleimani) bomber``."""
+    if isinstance(node, query.AndMaybe):
+        return describe(node.a)
+    if isinstance(node, query.AndNot):
+        return f"{describe(node.a)} -{describe(node.b)}"
+    if isinstance(node, query.Not):
+        return f"-{describe(node.query)}"
+    if isinstance(node, query.Phrase):
+        prefix = "title:" if node.fieldname.startswith("title") else ""
+        return f'{prefix}"{" ".join(node.words)}"'
+    if isinstance(node, query.Prefix):
+        prefix = "title:" if node.fieldname.startswith("title") else ""
+        return f"{prefix}{node.text}*"
+    if isinstance(node, query.Term):
+        if node.fieldname == "source":
+            return f'source:"{node.text}"' if " " in str(node.text) else f"source:{node.text}"
+        scope = "title:" if node.fieldname.startswith("title") and getattr(node, "scoped", False) \
+            else ""
+        return f"{scope}{'~' if getattr(node, 'variant', False) else ''}{node.text}"
+    if isinstance(node, query.Or):
+        parts = _dedupe(part for child in node.subqueries
+                        for part in _or_parts(describe(child)))
+        if len(parts) == 1:
+            return parts[0]
+        return "(" + " OR ".join(parts) + ")"
+    if isinstance(node, query.And):
+        parts = _dedupe(describe(child) for child in node.subqueries)
+        return " ".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+    if isinstance(node, query.qcore._NullQuery):
+        return ""
+    return str(node)
+
+
+def _or_parts(text: str) -> list[str]:
+    """Flatten a nested "(a OR b)" so the title and text branches fold into one."""
+    if text.startswith("(") and text.endswith(")") and " OR " in text and text.count("(") == 1:
+        return text[1:-1].split(" OR ")
+    return [text]
+
+
+def _dedupe(items: Iterator[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

@@ -1,0 +1,561 @@
+"""The one search function behind the JSON API, the web page and ``searchsvc search``.
+
+Paragraph hits are folded into articles here and nowhere else: an article ranks by its
+best paragraph and shows up to :data:`PARAGRAPHS_PER_ARTICLE` matching paragraphs.
+
+Plain words must all match. When that finds fewer than :data:`FALLBACK_BELOW`
+paragraphs, paragraphs that match most of the words (Elasticsearch's
+``minimum_should_match``) follow the complete matches, ranked below all of them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from .errors import NotFound, SearchError
+from .facets import Bucket, Row, day_buckets, month_buckets, source_buckets
+from .filters import Filters
+from .live import Snapshot
+from .analysis import words
+from .query import (
+    ParsedQuery,
+    QuerySyntaxError,
+    check_syntax,
+    describe,
+    highlights,
+    parse,
+)
+from .schema import UNDATED, split_pid
+from .snippets import snippet
+
+SORTS = ("relevance", "newest", "oldest")
+GROUPS = ("article", "paragraph")
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_WINDOW = 1000  # deepest hit a page may reach; deeper is an export
+EXPORT_LIMIT = 10_000  # rows in one CSV / JSON Lines export
+PARAGRAPHS_PER_ARTICLE = 3
+FALLBACK_BELOW = 10
+MINIMUM_SHOULD_MATCH = 0.5
+SUGGEST_BELOW = 3
+RELATED_LIMIT = 10
+PAIR_BOOST = 0.5
+SAME_SOURCE_FACTOR = 0.5  # related coverage prefers other sources
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+def weighting() -> BM25F:
+    return BM25F(B=BM25_B, K1=BM25_K1)
+
+
+# ------------------------------------------------------------------ request
+
+
+def _int(params: Mapping, name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise SearchError("invalid_parameter", f"{name}={raw!r} is not a whole number", name) from None
+    if value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise SearchError("invalid_parameter", f"{name}={value} must be {bounds}", name)
+    return value
+
+
+def _bool(params: Mapping, name: str, default: bool) -> bool:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    value = str(raw).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SearchError("invalid_parameter", f"{name}={raw!r} must be true or false", name)
+
+
+def _choice(params: Mapping, name: str, choices: tuple[str, ...]) -> str:
+    value = str(params.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise SearchError("invalid_parameter",
+                          f"{name}={params.get(name)!r} must be one of {', '.join(choices)}", name)
+    return value
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    group: str = "article"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    fuzzy: bool = True
+    strict: bool = False
+
+    @classmethod
+    def from_params(cls, params) -> SearchRequest:
+        """From query-string parameters (a werkzeug MultiDict or a plain dict)."""
+        getlist = getattr(params, "getlist", None)
+        raw_sources = getlist("source") if getlist else params.get("source") or []
+        if isinstance(raw_sources, str):
+            raw_sources = [raw_sources]
+        request = cls(
+            q=str(params.get("q") or ""),
+            sources=tuple(s for s in raw_sources if s and s.strip()),
+            date_from=(params.get("from") or "").strip() or None,
+            date_to=(params.get("to") or "").strip() or None,
+            sort=_choice(params, "sort", SORTS),
+            group=_choice(params, "group", GROUPS),
+            page=_int(params, "page", 1, 1),
+            per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+            fuzzy=_bool(params, "fuzzy", True),
+            strict=_bool(params, "strict", False),
+        )
+        request.filters()  # validate dates now, not halfway through a search
+        return request
+
+    def filters(self) -> Filters:
+        return Filters.make(self.sources, self.date_from, self.date_to)
+
+    def params(self, **changes) -> dict:
+        """Query-string parameters for this request with ``changes`` (for links)."""
+        values = {
+            "q": self.q, "source": list(self.sources), "from": self.date_from,
+            "to": self.date_to, "sort": self.sort, "group": self.group, "page": self.page,
+            "per_page": self.per_page, "fuzzy": self.fuzzy, "strict": self.strict,
+        }
+        values.update(changes)
+        defaults = {"sort": "relevance", "group": "article", "page": 1,
+                    "per_page": DEFAULT_PER_PAGE, "fuzzy": True, "strict": False}
+        out = {}
+        for key, value in values.items():
+            if value in (None, "", []) or defaults.get(key, object()) == value:
+                continue
+            out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+        return out
+
+
+# ------------------------------------------------------------------ response
+
+
+@dataclass
+class ParagraphHit:
+    id: str
+    number: int
+    score: float
+    snippet: str
+    text: str
+
+
+@dataclass
+class Hit:
+    article_id: str
+    title: str
+    source: str
+    date: str | None
+    url: str
+    score: float
+    matched_paragraphs: int
+    paragraphs: list[ParagraphHit]
+
+
+@dataclass
+class SearchResponse:
+    request: SearchRequest
+    understood: str
+    variants: dict[str, list[str]]
+    relaxed: bool  # "most words" matches follow the complete ones
+    total_paragraphs: int
+    total_articles: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[Bucket]]
+    suggestion: dict | None = None
+    error: dict | None = None  # set by callers that show a strict-mode error in place
+
+    @property
+    def total(self) -> int:
+        return self.total_articles if self.request.group == "article" else self.total_paragraphs
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_WINDOW)
+        return max(1, -(-reachable // self.request.per_page))
+
+    def to_dict(self) -> dict:
+        r = self.request
+        return {
+            "query": {"q": r.q, "understood": self.understood, "fuzzy": r.fuzzy,
+                      "strict": r.strict, "variants": self.variants, "relaxed": self.relaxed},
+            "filters": {"source": list(r.filters().sources), "from": r.date_from, "to": r.date_to},
+            "sort": r.sort,
+            "group": r.group,
+            "total": {"paragraphs": self.total_paragraphs, "articles": self.total_articles},
+            "page": r.page,
+            "per_page": r.per_page,
+            "pages": self.pages,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [asdict(hit) for hit in self.hits],
+            "facets": {name: [asdict(b) for b in buckets] for name, buckets in self.facets.items()},
+            "suggestion": self.suggestion,
+        }
+
+
+# ------------------------------------------------------------------ matching
+
+
+@dataclass
+class _Match:
+    """Every paragraph the query matches within the filters, and how to rank them."""
+
+    parsed: ParsedQuery
+    rows: list[Row]  # all matching paragraphs, before filters (for facets)
+    allowed: list[Row]  # after filters
+    tiers: list[tuple[wq.Query, set[int]]] = field(default_factory=list)
+
+
+def _rows(snapshot: Snapshot, docnums) -> list[Row]:
+    cols = snapshot.columns
+    article, source, day = cols["article_id"], cols["source"], cols["day"]
+    return [Row(d, article[d], source[d], day[d]) for d in docnums]
+
+
+def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
+    if request.strict:
+        try:
+            check_syntax(request.q)
+        except QuerySyntaxError as error:
+            raise SearchError("invalid_query", f"q: {error}", "q") from None
+    names = snapshot.meta.get("names", {})
+    return parse(request.q, names, fuzzy=request.fuzzy, minimum_should_match=MINIMUM_SHOULD_MATCH)
+
+
+def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
+    searcher = snapshot.searcher
+    if not request.q.strip():
+        parsed = ParsedQuery(text="", query=wq.Every())
+    else:
+        parsed = _parse(snapshot, request)
+    if parsed.is_empty:
+        return _Match(parsed, [], [])
+    main = set(searcher.docs_for_query(parsed.query))
+    rows = _rows(snapshot, main)
+    allowed = [r for r in rows if filters.source_ok(r.source) and filters.day_ok(r.day)]
+    match = _Match(parsed, rows, allowed, [(parsed.query, {r.docnum for r in allowed})])
+    if parsed.fallback is not None and len(allowed) < FALLBACK_BELOW:
+        extra = set(searcher.docs_for_query(parsed.fallback)) - main
+        if extra:
+            more = _rows(snapshot, extra)
+            more_allowed = [r for r in more if filters.source_ok(r.source) and filters.day_ok(r.day)]
+            match.rows += more
+            match.allowed += more_allowed
+            match.tiers.append((parsed.fallback, {r.docnum for r in more_allowed}))
+    return match
+
+
+def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
+            within: set[int] | None = None) -> list[tuple[int, float]]:
+    """(docnum, score) best first: every complete match before any partial one."""
+    out: list[tuple[int, float]] = []
+    for tier_query, docs in match.tiers:
+        docs = docs & within if within is not None else docs
+        if not docs:
+            continue
+        remaining = None if limit is None else limit - len(out)
+        if remaining is not None and remaining <= 0:
+            break
+        results = snapshot.searcher.search(tier_query, filter=docs, limit=remaining)
+        tier = [(hit.docnum, hit.score) for hit in results]
+        pids = snapshot.columns["pid"]
+        tier.sort(key=lambda pair: (-round(pair[1], 9), pids[pair[0]]))
+        out.extend(tier)
+    return out
+
+
+# ------------------------------------------------------------------ search
+
+
+def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
+    started = time.perf_counter()
+    filters = request.filters()
+    match = _match(snapshot, request, filters)
+    first = (request.page - 1) * request.per_page
+    last = first + request.per_page
+    if last > MAX_WINDOW:
+        raise SearchError(
+            "page_too_deep",
+            f"page {request.page} with per_page {request.per_page} reaches hit {last}; pages stop "
+            f"at hit {MAX_WINDOW}: narrow the search or export it with format=jsonl or csv",
+            "page",
+        )
+    wanted = highlights(match.parsed.query)
+    if request.group == "article":
+        hits = _article_page(snapshot, match, request, first, last, wanted)
+    else:
+        hits = _paragraph_page(snapshot, match, request, first, last, wanted)
+    names = snapshot.meta.get("sources", {})
+    response = SearchResponse(
+        request=request,
+        understood=describe(match.parsed.query) if request.q.strip() else "",
+        variants=match.parsed.variants,
+        relaxed=len(match.tiers) > 1,
+        total_paragraphs=len(match.allowed),
+        total_articles=len({r.article for r in match.allowed}),
+        took_ms=0.0,
+        hits=hits,
+        facets={
+            "source": source_buckets(match.rows, filters, names),
+            "month": month_buckets(match.rows, filters),
+            "day": day_buckets(match.rows, filters),
+        },
+    )
+    if request.q.strip() and response.total_paragraphs < SUGGEST_BELOW:
+        response.suggestion = _suggest(snapshot, request, match, filters)
+    response.took_ms = (time.perf_counter() - started) * 1000
+    return response
+
+
+def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
+                   needed: int) -> list[str]:
+    if request.sort != "relevance" or not request.q.strip():
+        day_of: dict[str, str] = {}
+        for row in match.allowed:
+            day_of[row.article] = row.day
+        newest = request.sort != "oldest"
+        dated = sorted((a for a in day_of if day_of[a] != UNDATED),
+                       key=lambda a: (day_of[a], a), reverse=newest)
+        return dated + sorted(a for a in day_of if day_of[a] == UNDATED)
+    limit = max(needed * 4, 50)
+    article_of = snapshot.columns["article_id"]
+    while True:
+        ranked = _ranked(snapshot, match, limit)
+        order = list(dict.fromkeys(article_of[d] for d, _ in ranked))
+        if len(order) >= needed or len(ranked) < limit:
+            return order
+        limit *= 4
+
+
+def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
+    page = _article_order(snapshot, match, request, last)[first:last]
+    if not page:
+        return []
+    chosen = set(page)
+    counts = Counter(r.article for r in match.allowed if r.article in chosen)
+    within = {r.docnum for r in match.allowed if r.article in chosen}
+    best: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+    article_of = snapshot.columns["article_id"]
+    for docnum, score in _ranked(snapshot, match, None, within):
+        paragraphs = best[article_of[docnum]]
+        if len(paragraphs) < PARAGRAPHS_PER_ARTICLE:
+            paragraphs.append((docnum, score))
+    return [_hit(snapshot, best[a], counts[a], wanted) for a in page]
+
+
+def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
+    if request.sort == "relevance" and request.q.strip():
+        ranked = _ranked(snapshot, match, last)[first:last]
+    else:
+        para = snapshot.columns["para"]
+        in_article = sorted(match.allowed, key=lambda r: (r.article, para[r.docnum]))
+        dated = sorted((r for r in in_article if r.day != UNDATED), key=lambda r: r.day,
+                       reverse=request.sort != "oldest")  # stable: paragraphs stay in order
+        page = (dated + [r for r in in_article if r.day == UNDATED])[first:last]
+        scores = dict(_ranked(snapshot, match, None, {r.docnum for r in page}))
+        ranked = [(r.docnum, scores.get(r.docnum, 0.0)) for r in page]
+    counts = Counter(r.article for r in match.allowed)
+    article_of = snapshot.columns["article_id"]
+    return [_hit(snapshot, [(d, s)], counts[article_of[d]], wanted) for d, s in ranked]
+
+
+def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted) -> Hit:
+    searcher = snapshot.searcher
+    stored = [(searcher.stored_fields(d), s) for d, s in paragraphs]
+    head = stored[0][0]
+    day = head.get("day")
+    return Hit(
+        article_id=head["article_id"],
+        title=head.get("title", ""),
+        source=head.get("source_name", ""),
+        date=None if day in (None, UNDATED) else day,
+        url=head.get("url", ""),
+        score=round(max(s for _, s in paragraphs), 4),
+        matched_paragraphs=matched,
+        paragraphs=[
+            ParagraphHit(id=f["pid"], number=f["para"], score=round(s, 4),
+                         snippet=snippet(f.get("text", ""), wanted), text=f.get("text", ""))
+            for f, s in stored
+        ],
+    )
+
+
+def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) -> dict | None:
+    """A close spelling from the index that would find more, as a whole query."""
+    searcher = snapshot.searcher
+    text = request.q
+    changed = False
+    for word, start, end in sorted(match.parsed.words, key=lambda w: -w[1]):
+        if searcher.doc_frequency("exact", word) > 0 and not match.parsed.variants.get(word):
+            continue
+        options = searcher.suggest("exact", word, limit=1, maxdist=1) or searcher.suggest(
+            "exact", word, limit=1, maxdist=2)
+        if options and options[0] != word:
+            text = text[:start] + options[0] + text[end:]
+            changed = True
+    if not changed:
+        return None
+    alternative = _match(snapshot, SearchRequest(q=text, sources=request.sources,
+                                                 date_from=request.date_from,
+                                                 date_to=request.date_to,
+                                                 fuzzy=request.fuzzy), filters)
+    if len(alternative.allowed) <= len(match.allowed):
+        return None
+    return {"q": text, "paragraphs": len(alternative.allowed),
+            "articles": len({r.article for r in alternative.allowed})}
+
+
+# ------------------------------------------------------------------ export
+
+
+@dataclass
+class ExportRow:
+    article_id: str
+    paragraph: int
+    title: str
+    source: str
+    date: str | None
+    url: str
+    score: float
+    text: str
+
+
+def export(snapshot: Snapshot, request: SearchRequest, limit: int = EXPORT_LIMIT) -> Iterator[ExportRow]:
+    """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
+    filters = request.filters()
+    match = _match(snapshot, request, filters)
+    flat = replace(request, group="paragraph", page=1)
+    for hit in _paragraph_page(snapshot, match, flat, 0, limit, highlights(wq.NullQuery)):
+        paragraph = hit.paragraphs[0]
+        yield ExportRow(hit.article_id, paragraph.number, hit.title, hit.source, hit.date,
+                        hit.url, paragraph.score, paragraph.text)
+
+
+# ------------------------------------------------------------------ articles, related, sources
+
+
+@dataclass
+class Paragraph:
+    id: str
+    number: int
+    text: str
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    source: str
+    date: str | None
+    url: str
+    extra: dict
+    paragraphs: list[Paragraph]
+
+
+def get_article(snapshot: Snapshot, article_id: str) -> Article:
+    searcher = snapshot.searcher
+    docnums = sorted(searcher.docs_for_query(wq.Term("article_id", article_id)),
+                     key=lambda d: snapshot.columns["para"][d])
+    if not docnums:
+        raise NotFound("article_not_found", f"no article with id {article_id!r}", "id")
+    fields = [searcher.stored_fields(d) for d in docnums]
+    head = fields[0]
+    day = head.get("day")
+    return Article(
+        id=article_id,
+        title=head.get("title", ""),
+        source=head.get("source_name", ""),
+        date=None if day in (None, UNDATED) else day,
+        url=head.get("url", ""),
+        extra=head.get("extra") or {},
+        paragraphs=[Paragraph(f["pid"], f["para"], f.get("text", "")) for f in fields
+                    if f["para"] > 0],
+    )
+
+
+def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+    """Paragraphs of other articles that report the same thing, best first, other sources
+    preferred: more-like-this on the paragraph's most telling terms."""
+    try:
+        article_id, _ = split_pid(paragraph_id)
+    except ValueError as error:
+        raise NotFound("paragraph_not_found", str(error), "id") from None
+    searcher = snapshot.searcher
+    docnum = next(iter(searcher.docs_for_query(wq.Term("pid", paragraph_id))), None)
+    if docnum is None:
+        raise NotFound("paragraph_not_found", f"no paragraph with id {paragraph_id!r}", "id")
+    fields = searcher.stored_fields(docnum)
+    text = fields.get("text", "")
+    terms = searcher.key_terms_from_text("text", text, numterms=15)
+    if not terms:
+        return []
+    # Shared word pairs ("hold Iran responsible") say "same statement" better than shared words.
+    stems = words(text)
+    pairs = {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b}
+    like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
+                 + [wq.Phrase("text", list(pair), slop=2, boost=PAIR_BOOST) for pair in sorted(pairs)])
+    results = searcher.search(like, limit=limit * 4, mask=wq.Term("article_id", article_id))
+    own_source = snapshot.columns["source"][docnum]
+    scored = [
+        (hit.docnum, hit.score * (SAME_SOURCE_FACTOR if snapshot.columns["source"][hit.docnum]
+                                  == own_source else 1.0))
+        for hit in results
+    ]
+    scored.sort(key=lambda pair: (-pair[1], snapshot.columns["pid"][pair[0]]))
+    wanted = highlights(like)
+    counts = Counter(snapshot.columns["article_id"][d] for d, _ in scored)
+    return [_hit(snapshot, [(d, s)], counts[snapshot.columns["article_id"][d]], wanted)
+            for d, s in scored[:limit]]
+
+
+@dataclass
+class Source:
+    key: str
+    name: str
+    articles: int
+    paragraphs: int
+
+
+def sources(snapshot: Snapshot) -> list[Source]:
+    cols = snapshot.columns
+    paragraphs: Counter[str] = Counter()
+    articles: defaultdict[str, set[str]] = defaultdict(set)
+    for source, article in zip(cols["source"], cols["article_id"], strict=True):
+        paragraphs[source] += 1
+        articles[source].add(article)
+    names = snapshot.meta.get("sources", {})
+    found = [Source(key, names.get(key, key), len(articles[key]), paragraphs[key])
+             for key in paragraphs]
+    return sorted(found, key=lambda s: (-s.articles, s.name.casefold()))
+
+
+def health(snapshot: Snapshot) -> dict:
+    meta = snapshot.meta
+    return {
+        "status": "ok",
+        "articles": meta.get("articles", 0),
+        "paragraphs": meta.get("paragraphs", 0),
+        "built_at": meta.get("built_at"),
+        "version": meta.get("version"),
+    }
