@@ -63,6 +63,77 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open(index: str | None):
+    from .index import live_path
+    from .live import open_snapshot
+
+    root = config.index_dir(index)
+    path = live_path(root)
+    if path is None:
+        raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`")
+    return open_snapshot(path)
+
+
+def _terminal_marks(html_text: str, colour: bool) -> str:
+    """A snippet's HTML for a terminal: marks in bold yellow (or [brackets] when piped)."""
+    import html as html_module
+
+    start, end = ("\033[1;33m", "\033[0m") if colour else ("[", "]")
+    return html_module.unescape(html_text.replace("<mark>", start).replace("</mark>", end))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from .errors import SearchError
+    from .search import SearchRequest, search
+
+    try:
+        request = SearchRequest.from_params({
+            "q": args.query, "source": args.source, "from": args.date_from, "to": args.date_to,
+            "sort": args.sort, "per_page": str(args.limit), "fuzzy": str(not args.exact),
+            "strict": str(args.strict),
+        })
+        response = search(_open(args.index), request)
+    except SearchError as error:
+        if args.json:
+            print(json.dumps(error.to_dict()))
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(f"{response.total_articles} articles, {response.total_paragraphs} paragraphs"
+          f" for {response.understood or '(everything)'} ({response.took_ms:.0f} ms)")
+    if response.suggestion:
+        print(f"did you mean: {response.suggestion['q']}")
+    for rank, hit in enumerate(response.hits, start=1):
+        title = hit.title or "(untitled)"
+        print(f"\n{rank}. {title}\n   {hit.source} · {hit.date or 'undated'} · {hit.article_id}"
+              f" · {hit.matched_paragraphs} matching paragraph"
+              + ("s" if hit.matched_paragraphs != 1 else ""))
+        for paragraph in hit.paragraphs:
+            print(f"   ¶{paragraph.number}: {_terminal_marks(paragraph.snippet, colour)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from .app import create_app
+    from .index import live_path
+
+    root = config.index_dir(args.index)
+    if live_path(root) is None:
+        print(f"warning: no index in {root} yet; the API answers 503 until `searchsvc index`"
+              " builds one", file=sys.stderr)
+    app = create_app(root)
+    print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="searchsvc")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="searchsvc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"searchsvc {__version__}")
@@ -81,6 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                        help="processes reading files for a large corpus (default: all cores)")
     index.set_defaults(handler=cmd_index)
+
+    find = commands.add_parser("search", help="search the index from the command line")
+    find.add_argument("query", help='query, e.g. \'"Persian Gulf" bombers -Iraq\'')
+    find.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    find.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY[-MM[-DD]], inclusive")
+    find.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY[-MM[-DD]], inclusive")
+    find.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
+    find.add_argument("--limit", type=int, default=10, help="articles to show (1-100)")
+    find.add_argument("--exact", action="store_true", help="no name variants")
+    find.add_argument("--strict", action="store_true", help="reject malformed queries")
+    find.add_argument("--json", action="store_true", help="print the API's JSON")
+    find.add_argument("--index", metavar="DIR", help="index folder")
+    find.set_defaults(handler=cmd_search)
+
+    serve = commands.add_parser("serve", help="serve the web page and JSON API (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--index", metavar="DIR", help="index folder")
+    serve.set_defaults(handler=cmd_serve)
 
     return parser
 

@@ -35,7 +35,8 @@ _WORD = re.compile(r"\w{2,}")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"’”»)]*$")
 _CODE_LIKE = re.compile(r"(?=\S*\d)(?=\S*[A-Za-z])[A-Za-z0-9_\-]{1,8}")
 _CREDIT = re.compile(
-    r"\(\s*(?:[^()]*/[^()]*|(?:photo|image|picture|credit|courtesy|file)\b[^()]*"
+    r"\(\s*(?:[^()]*[^\W\d_]\s*/\s*[^\W\d_][^()]*"  # name/agency, not a fraction like 15/70
+    r"|(?:photo|image|picture|credit|courtesy|file)\b[^()]*"
     r"|[^()]*\b(?:images|photos?|flickr|getty|wikimedia|shutterstock|afp|reuters|ap)\b[^()]*)\)\s*$",
     re.IGNORECASE,
 )

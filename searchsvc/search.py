@@ -58,7 +58,7 @@ def weighting() -> BM25F:
 # ------------------------------------------------------------------ request
 
 
-def _int(params: Mapping, name: str, default: int, low: int, high: int | None = None) -> int:
+def int_param(params: Mapping, name: str, default: int, low: int, high: int | None = None) -> int:
     raw = params.get(name)
     if raw in (None, ""):
         return default
@@ -119,8 +119,8 @@ class SearchRequest:
             date_to=(params.get("to") or "").strip() or None,
             sort=_choice(params, "sort", SORTS),
             group=_choice(params, "group", GROUPS),
-            page=_int(params, "page", 1, 1),
-            per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+            page=int_param(params, "page", 1, 1),
+            per_page=int_param(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             fuzzy=_bool(params, "fuzzy", True),
             strict=_bool(params, "strict", False),
         )

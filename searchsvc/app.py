@@ -1,0 +1,55 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify
+
+from . import config
+from .errors import SearchError
+from .live import LiveIndex
+
+# No inline script or style anywhere, nothing from another origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(index: str | Path | None = None, **overrides) -> Flask:
+    """The app over the index folder ``index`` (default: $SEARCHSVC_INDEX or ``index/``)."""
+    app = Flask(
+        __name__,
+        template_folder=str(config.WEB_DIR / "templates"),
+        static_folder=str(config.WEB_DIR / "static"),
+    )
+    app.config.update(INDEX=str(config.index_dir(index)), JSON_SORT_KEYS=False)
+    app.config.update(overrides)
+    app.json.sort_keys = False
+    app.extensions["searchsvc.index"] = LiveIndex(Path(app.config["INDEX"]))
+
+    from .api import bp as api_bp
+    from .web import bp as web_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
+
+    @app.errorhandler(SearchError)
+    def search_error(error: SearchError):
+        return jsonify(error.to_dict()), error.status
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app
+
+
+def live_index(app: Flask) -> LiveIndex:
+    return app.extensions["searchsvc.index"]
