@@ -33,7 +33,7 @@ from . import __version__
 from .analysis import exact_analyzer, words
 from .corpus import Article, Problem, read_folder, read_jsonl
 from .schema import build_schema, day_value, month_value, pid, source_key
-from .variants import name_table
+from .variants import NAME_SHARE, name_table
 
 CURRENT = "current"
 META = "meta.json"
@@ -202,12 +202,14 @@ OnArticle = Callable[[Article], None]
 
 
 def read_articles(
-    corpus: Path | None, jsonl: Path | None, report: Callable[[Problem], None], workers: int = 1
+    corpus: Path | None, jsonl: Path | None, report: Callable[[Problem], None], workers: int = 1,
+    catalog: Path | None = None,
 ) -> Iterator[Article]:
+    """``catalog``: a catalog.csv to use instead of the one at the corpus folder's root."""
     if corpus is not None:
         if not Path(corpus).is_dir():
             raise BuildError(f"corpus folder {corpus} does not exist")
-        yield from read_folder(Path(corpus), report, workers=workers)
+        yield from read_folder(Path(corpus), report, catalog=catalog, workers=workers)
     if jsonl is not None:
         if not Path(jsonl).is_file():
             raise BuildError(f"JSON Lines file {jsonl} does not exist")
@@ -234,8 +236,11 @@ def build(
     on_article: OnArticle | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     workers: int = 1,
+    catalog: Path | None = None,
 ) -> BuildSummary:
-    """Build (or, with ``update``, refresh) the index in ``root`` and switch to it."""
+    """Build (or, with ``update``, refresh) the index in ``root`` and switch to it.
+
+    ``catalog`` names a catalog.csv kept outside the corpus folder (default: its own)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -251,7 +256,7 @@ def build(
             if on_problem:
                 on_problem(problem)
 
-        articles = _unique(read_articles(corpus, jsonl, report, workers), report)
+        articles = _unique(read_articles(corpus, jsonl, report, workers, catalog), report)
         try:
             if summary.mode == "update":
                 assert live is not None
@@ -346,7 +351,12 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
 def _finish(ix, meta: dict, summary: BuildSummary) -> dict:
     """Counts and the name-variant table, read back from what was committed."""
     with ix.searcher() as searcher:
-        names = [term.decode("utf-8") for term in searcher.reader().lexicon("names")]
+        reader = searcher.reader()
+        names = [
+            name for name in (term.decode("utf-8") for term in reader.lexicon("names"))
+            if reader.doc_frequency("names", name)
+            >= NAME_SHARE * max(1, reader.doc_frequency("exact", name))
+        ]
         title_only = sum(1 for _ in searcher.docs_for_query(NumericRange("para", 0, 0)))
         summary.title_only = title_only
         summary.paragraphs = searcher.doc_count() - title_only

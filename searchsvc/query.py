@@ -13,7 +13,7 @@ unknown field), with the character position.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query
@@ -22,7 +22,6 @@ from whoosh.qparser import plugins
 
 from .analysis import exact_analyzer, stemming_analyzer, words
 from .schema import source_key
-from .variants import variants_of
 
 TITLE_BOOST = 2.0
 VARIANT_BOOST = 0.5  # a variant spelling counts, but less than the spelling typed
@@ -57,12 +56,21 @@ def make_parser(group: type = qparser.AndGroup) -> qparser.QueryParser:
         ["title", "text"], _user_schema(), fieldboosts={"title": TITLE_BOOST}, group=group
     )
     for unwanted in (plugins.RangePlugin, plugins.SingleQuotePlugin, plugins.EveryPlugin,
-                     plugins.FuzzyTermPlugin):
+                     plugins.FuzzyTermPlugin, plugins.WildcardPlugin):
         parser.remove_plugin_class(unwanted)
+    parser.add_plugin(_StarPlugin())
     # "-" and "+" are operators only at the start of a word: "B-52" stays one word.
     parser.add_plugin(plugins.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)",
                                               minusexpr=r"(?<![^\s(])-(?=\S)"))
     return parser
+
+
+class _StarPlugin(plugins.WildcardPlugin):
+    """Only "*" is a wildcard: "?" ends a question ("who killed Soleimani?"), it is not
+    whoosh's one-character wildcard, which made such a query find nothing."""
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
 
 
 _PARSERS = {"and": make_parser(qparser.AndGroup), "or": make_parser(qparser.OrGroup)}
@@ -142,7 +150,7 @@ class ParsedQuery:
         return self.query is query.NullQuery or isinstance(self.query, query.qcore._NullQuery)
 
 
-def parse(text: str, names: dict[str, list[str]], *, fuzzy: bool = True,
+def parse(text: str, variants: Callable[[str], list[str]] | None = None, *,
           minimum_should_match: float = 0.5) -> ParsedQuery:
     """Parse leniently. Never raises for user input: whoosh's own failures fall back to the
     words alone."""
@@ -151,7 +159,7 @@ def parse(text: str, names: dict[str, list[str]], *, fuzzy: bool = True,
     except Exception:  # noqa: BLE001 - any parser failure means: search the words
         tree = _PARSERS["and"].parse(" ".join(words(text, exact_analyzer())))
     parsed = ParsedQuery(text=text, query=tree)
-    rewritten = _rewrite(tree, text, names if fuzzy else {}, parsed)
+    rewritten = _rewrite(tree, text, variants, parsed)
     parsed.query = rewritten
     plain = _plain_clauses(rewritten)
     if plain and len(plain) >= 2:
@@ -165,7 +173,7 @@ def parse(text: str, names: dict[str, list[str]], *, fuzzy: bool = True,
     return parsed
 
 
-def _rewrite(node: query.Query, text: str, names: dict[str, list[str]],
+def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] | None,
              parsed: ParsedQuery) -> query.Query:
     """Phrases onto the exact copies, sources folded, name variants added."""
     if isinstance(node, query.Phrase):
@@ -182,7 +190,7 @@ def _rewrite(node: query.Query, text: str, names: dict[str, list[str]],
                     parsed.words.append((exact[0], node.startchar, node.endchar))
                 if quoted:
                     return query.Term(EXACT_OF[node.fieldname], exact[0], boost=node.boost)
-                others = variants_of(exact[0], names) if names else []
+                others = variants(exact[0]) if variants else []
                 if others:
                     parsed.variants[exact[0]] = others
                     alternatives = [query.Term(EXACT_OF[node.fieldname], other,
@@ -196,7 +204,7 @@ def _rewrite(node: query.Query, text: str, names: dict[str, list[str]],
         return query.Prefix(EXACT_OF[node.fieldname], node.text, boost=node.boost)
     if node.is_leaf():
         return node
-    return node.apply(lambda child: _rewrite(child, text, names, parsed))
+    return node.apply(lambda child: _rewrite(child, text, variants, parsed))
 
 
 def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
@@ -209,7 +217,7 @@ def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
         return query.NullQuery
     if len(exact) == 1:
         return query.Term(fieldname, exact[0], boost=node.boost)
-    return query.Phrase(fieldname, exact, slop=1, boost=node.boost)
+    return query.Phrase(fieldname, exact, slop=1, boost=node.boost, char_ranges=node.char_ranges)
 
 
 def _plain_clauses(node: query.Query) -> list[query.Query]:
@@ -222,9 +230,16 @@ def _plain_clauses(node: query.Query) -> list[query.Query]:
         if not isinstance(child, query.Or | query.Term) or not fields <= {"title", "text",
                                                                           "exact", "title_exact"}:
             return []
-        if any(not isinstance(leaf, query.Term) for leaf in leaves):
+        if any(not _one_word(leaf) for leaf in leaves):
             return []
     return list(children) if isinstance(node, query.And) else []
+
+
+def _one_word(leaf: query.Query) -> bool:
+    """A term, or the phrase whoosh makes of one typed word that splits into parts
+    ("real-gas", "B52"): a word for the fallback. A quoted phrase has ``char_ranges``."""
+    return isinstance(leaf, query.Term) or (isinstance(leaf, query.Phrase)
+                                            and not leaf.char_ranges)
 
 
 def _proximity(tree: query.Query) -> query.Query | None:
@@ -303,12 +318,13 @@ def describe(node: query.Query) -> str:
     if isinstance(node, query.Term):
         if node.fieldname == "source":
             return f'source:"{node.text}"' if " " in str(node.text) else f"source:{node.text}"
-        scope = "title:" if node.fieldname.startswith("title") and getattr(node, "scoped", False) \
-            else ""
+        scope = "title:" if node.fieldname.startswith("title") else ""
         return f"{scope}{'~' if getattr(node, 'variant', False) else ''}{node.text}"
     if isinstance(node, query.Or):
         parts = _dedupe(part for child in node.subqueries
                         for part in _or_parts(describe(child)))
+        # An unscoped word searches title and text: "title:x OR x" is just "x".
+        parts = [part for part in parts if not (part.startswith("title:") and part[6:] in parts)]
         if len(parts) == 1:
             return parts[0]
         return "(" + " OR ".join(parts) + ")"

@@ -33,6 +33,7 @@ from .query import (
 )
 from .schema import UNDATED, split_pid
 from .snippets import snippet
+from .variants import finder, skeleton
 
 SORTS = ("relevance", "newest", "oldest")
 GROUPS = ("article", "paragraph")
@@ -239,8 +240,12 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
             check_syntax(request.q)
         except QuerySyntaxError as error:
             raise SearchError("invalid_query", f"q: {error}", "q") from None
-    names = snapshot.meta.get("names", {})
-    return parse(request.q, names, fuzzy=request.fuzzy, minimum_should_match=MINIMUM_SHOULD_MATCH)
+    variants = None
+    if request.fuzzy:
+        searcher = snapshot.searcher
+        variants = finder(snapshot.meta.get("names", {}),
+                          lambda word: searcher.doc_frequency("exact", word) > 0)
+    return parse(request.q, variants, minimum_should_match=MINIMUM_SHOULD_MATCH)
 
 
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
@@ -279,8 +284,9 @@ def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
             break
         results = snapshot.searcher.search(tier_query, filter=docs, limit=remaining)
         tier = [(hit.docnum, hit.score) for hit in results]
-        pids = snapshot.columns["pid"]
-        tier.sort(key=lambda pair: (-round(pair[1], 9), pids[pair[0]]))
+        cols = snapshot.columns  # ties: article, then paragraph number (not "#10" < "#2")
+        tier.sort(key=lambda pair: (-round(pair[1], 9), cols["article_id"][pair[0]],
+                                    cols["para"][pair[0]]))
         out.extend(tier)
     return out
 
@@ -322,7 +328,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
             "day": day_buckets(match.rows, filters),
         },
     )
-    if request.q.strip() and response.total_paragraphs < SUGGEST_BELOW:
+    if request.q.strip() and (response.total_paragraphs < SUGGEST_BELOW or response.relaxed):
         response.suggestion = _suggest(snapshot, request, match, filters)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
@@ -335,17 +341,36 @@ def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
         for row in match.allowed:
             day_of[row.article] = row.day
         newest = request.sort != "oldest"
-        dated = sorted((a for a in day_of if day_of[a] != UNDATED),
-                       key=lambda a: (day_of[a], a), reverse=newest)
+        dated = sorted(a for a in day_of if day_of[a] != UNDATED)  # same day: article id order
+        dated.sort(key=lambda a: day_of[a], reverse=newest)  # stable, as group=paragraph
         return dated + sorted(a for a in day_of if day_of[a] == UNDATED)
+    return [article for article, _ in _best_articles(snapshot, match, needed)]
+
+
+def _best_articles(snapshot: Snapshot, match: _Match, needed: int) -> list[tuple[str, float]]:
+    """At least ``needed`` articles (where there are so many) in relevance order, each with
+    its best paragraph's score."""
     limit = max(needed * 4, 50)
     article_of = snapshot.columns["article_id"]
     while True:
         ranked = _ranked(snapshot, match, limit)
-        order = list(dict.fromkeys(article_of[d] for d, _ in ranked))
-        if len(order) >= needed or len(ranked) < limit:
-            return order
+        best: dict[str, float] = {}
+        for docnum, score in ranked:
+            best.setdefault(article_of[docnum], score)
+        if len(best) >= needed or len(ranked) < limit:
+            return list(best.items())
         limit *= 4
+
+
+def ranked_articles(snapshot: Snapshot, request: SearchRequest,
+                    limit: int = MAX_WINDOW) -> list[tuple[str, float]]:
+    """(article id, score) best first, the order :func:`search` gives with ``sort=relevance``
+    and ``group=article``, without snippets or facets (for evaluation). An article's score
+    is its best paragraph's; complete matches come before "most words" ones whatever their
+    scores."""
+    match = _match(snapshot, replace(request, sort="relevance", group="article"),
+                   request.filters())
+    return _best_articles(snapshot, match, limit)[:limit]
 
 
 def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
@@ -401,6 +426,24 @@ def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, 
     )
 
 
+def _complete(match: _Match) -> int:
+    """Paragraphs that match the whole query (not only most of its words)."""
+    return len(match.tiers[0][1]) if match.tiers else 0
+
+
+def _closest_spelling(searcher, word: str) -> str | None:
+    """The indexed word one edit away (else two), preferring one that sounds the same
+    ("opek" → "opec", not "oper"), then the commonest. whoosh's own order is neither
+    (notes/whoosh.md, trap 9)."""
+    for distance in (1, 2):
+        options = [o for o in searcher.suggest("exact", word, limit=10, maxdist=distance)
+                   if o != word]
+        if options:
+            return max(options, key=lambda o: (skeleton(o) == skeleton(word),
+                                               searcher.doc_frequency("exact", o)))
+    return None
+
+
 def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) -> dict | None:
     """A close spelling from the index that would find more, as a whole query."""
     searcher = snapshot.searcher
@@ -409,10 +452,11 @@ def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) 
     for word, start, end in sorted(match.parsed.words, key=lambda w: -w[1]):
         if searcher.doc_frequency("exact", word) > 0 and not match.parsed.variants.get(word):
             continue
-        options = searcher.suggest("exact", word, limit=1, maxdist=1) or searcher.suggest(
-            "exact", word, limit=1, maxdist=2)
-        if options and options[0] != word:
-            text = text[:start] + options[0] + text[end:]
+        best = _closest_spelling(searcher, word)
+        if best:
+            if text[start:end][:1].isupper():
+                best = best.capitalize()
+            text = text[:start] + best + text[end:]
             changed = True
     if not changed:
         return None
@@ -420,7 +464,7 @@ def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) 
                                                  date_from=request.date_from,
                                                  date_to=request.date_to,
                                                  fuzzy=request.fuzzy), filters)
-    if len(alternative.allowed) <= len(match.allowed):
+    if _complete(alternative) <= _complete(match):
         return None
     return {"q": text, "paragraphs": len(alternative.allowed),
             "articles": len({r.article for r in alternative.allowed})}
@@ -522,7 +566,8 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -
                                   == own_source else 1.0))
         for hit in results
     ]
-    scored.sort(key=lambda pair: (-pair[1], snapshot.columns["pid"][pair[0]]))
+    scored.sort(key=lambda pair: (-pair[1], snapshot.columns["article_id"][pair[0]],
+                                  snapshot.columns["para"][pair[0]]))
     wanted = highlights(like)
     counts = Counter(snapshot.columns["article_id"][d] for d, _ in scored)
     return [_hit(snapshot, [(d, s)], counts[snapshot.columns["article_id"][d]], wanted)

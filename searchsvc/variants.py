@@ -6,16 +6,22 @@ in their vowels and doubled letters and agree in their consonants. Two capitalis
 letter and a consonant skeleton, and are at most two edits apart. Ordinary words are not
 names, so "bombers" never drifts to "members" (and their skeletons differ anyway).
 
-The table (skeleton → names) is computed at build time and saved with the index.
+The table (skeleton → names) is computed at build time and saved with the index. A word
+counts as a name when it is capitalised inside a sentence in at least :data:`NAME_SHARE`
+of the paragraphs that contain it: "Soleimani" always is, "Said" (the verb, capitalised
+only in a few names) is not.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 MIN_LENGTH = 4
 MAX_EDITS = 2
+SHORT_WORD = 5  # names this short may differ by one edit only ("Regan" is not "Reagan"'s variant…)
+NAME_SHARE = 0.5  # a name is capitalised inside a sentence in at least this share of its paragraphs
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 _SOUND_ALIKE = str.maketrans({"q": "k", "c": "k", "z": "s"})
@@ -60,12 +66,27 @@ def are_variants(a: str, b: str) -> bool:
     """Spellings of one name: not one the other's derivation (Iran / Iranian), few edits apart."""
     if a == b or a.startswith(b) or b.startswith(a):
         return False
-    return edit_distance(a, b) <= MAX_EDITS
+    limit = 1 if min(len(a), len(b)) <= SHORT_WORD else MAX_EDITS
+    return edit_distance(a, b, limit) <= limit
+
+
+def finder(table: dict[str, list[str]], indexed: Callable[[str], bool]) -> Callable[[str], list[str]]:
+    """``word → variants`` for queries. A word the archive uses as an ordinary word (indexed,
+    but not a name) has none: "said" never drifts to "Saad", "prices" never to "process"."""
+
+    def find(word: str) -> list[str]:
+        word = word.lower()
+        if indexed(word) and word not in table.get(skeleton(word), ()):
+            return []
+        return variants_of(word, table)
+
+    return find
 
 
 def variants_of(word: str, table: dict[str, list[str]]) -> list[str]:
     """Other spellings of ``word`` (folded, lower case) found in the index, closest first."""
     word = word.lower()
     candidates = table.get(skeleton(word), [])
-    found = [(edit_distance(word, other), other) for other in candidates if are_variants(word, other)]
+    found = [(edit_distance(word, other), other) for other in candidates
+             if are_variants(word, other)]
     return [other for _, other in sorted(found)]
