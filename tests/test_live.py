@@ -1,0 +1,64 @@
+"""A running server picks up a rebuilt index without a restart and without failing a request."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+
+from searchsvc import config, index
+
+from .server import running_server
+
+
+def _get(url: str) -> tuple[int, dict]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(config.DEFAULT_CORPUS, corpus)
+    root = tmp_path / "index"
+    index.build(root, corpus)
+
+    with running_server(root) as base:
+        status, before = _get(f"{base}/api/health")
+        assert (status, before["articles"], before["paragraphs"]) == (200, 4, 59)
+
+        failures: list[str] = []
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def hammer() -> None:
+            while not stop.is_set() and len(statuses) < 2000:
+                try:
+                    code, body = _get(f"{base}/api/search?q=Soleimani&per_page=3")
+                    statuses.append(code)
+                    if body["total"]["articles"] < 4:
+                        failures.append(f"short answer: {body['total']}")
+                except Exception as error:  # noqa: BLE001 - any failure is what we look for
+                    failures.append(repr(error))
+
+        workers = [threading.Thread(target=hammer) for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        (corpus / "004_added.txt").write_text(
+            "Suleimani anniversary\n\nA new paragraph about Qasem Soleimani for the test.\n",
+            encoding="utf-8",
+        )
+        for _ in range(3):  # several switches while requests are in flight
+            index.build(root, corpus)
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=30)
+
+        status, after = _get(f"{base}/api/health")
+        assert failures == []
+        assert statuses and set(statuses) == {200}
+        assert (status, after["articles"], after["paragraphs"]) == (200, 5, 60)
+        assert after["built_at"] >= before["built_at"]
+        _, found = _get(f"{base}/api/search?q=%22new+paragraph%22")
+        assert [hit["article_id"] for hit in found["hits"]] == ["004_added"]
