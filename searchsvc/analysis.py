@@ -19,14 +19,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
 from whoosh.analysis import (
     Analyzer,
     Filter,
     LowercaseFilter,
-    RegexTokenizer,
     StemFilter,
     StopFilter,
     Token,
+    Tokenizer,
 )
 
 # A word, with inner hyphens, apostrophes or dots kept so that word parts can be
@@ -115,8 +116,48 @@ class WordPartsFilter(Filter):
                 token.startchar, token.endchar = start, end
 
 
+class NltkTokenizer(Tokenizer):
+    """Words found by nltk's ``RegexpTokenizer`` (no nltk data needed), as whoosh tokens
+    with positions and character offsets, so that highlights fall on the original text."""
+
+    def __init__(self, pattern: str = TOKEN_PATTERN):
+        self.pattern = pattern
+        self._nltk = RegexpTokenizer(pattern)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NltkTokenizer) and other.pattern == self.pattern
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            spans: Iterator[tuple[int, int]] = iter([(0, len(value))])
+        else:
+            spans = self._nltk.span_tokenize(value)
+        for position, (start, end) in enumerate(spans):
+            token.text = value[start:end]
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+    def __getstate__(self) -> dict:
+        return {"pattern": self.pattern}  # the nltk object is rebuilt, not pickled
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["pattern"])
+
+
 def _base() -> Analyzer:
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter() | WordPartsFilter()
+    return NltkTokenizer() | LowercaseFilter() | FoldFilter() | WordPartsFilter()
 
 
 def stemming_analyzer() -> Analyzer:
