@@ -35,10 +35,11 @@ from whoosh.analysis import (
 TOKEN_PATTERN = r"\w+(?:['’‘\u2010\u2011.\-]\w+)*"
 
 # Lucene's English stop list (33 words), as used by the reference BM25 runs.
-STOP_WORDS = frozenset(
-    "a an and are as at be but by for if in into is it no not of on or such that the their"
-    " then there these they this to was will with".split()
-)
+STOP_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with",
+))
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _ACRONYM = re.compile(r"(?:[a-z]\.){1,}[a-z]\.?")
@@ -162,7 +163,8 @@ def _base() -> Analyzer:
 
 def stemming_analyzer() -> Analyzer:
     """The searchable copy: folded, split, stop words removed, stemmed."""
-    return _base() | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False) | StemFilter(stemfn=stem)
+    return (_base() | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False)
+            | StemFilter(stemfn=stem))
 
 
 def exact_analyzer() -> Analyzer:

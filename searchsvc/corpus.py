@@ -89,7 +89,8 @@ def _parse_catalog_date(value: str, where: Problem) -> tuple[dt.date | None, Pro
         parsed = parse_date(value)
         if parsed:
             return parsed, None
-    return None, Problem(where.path, f"malformed date {value!r}; article kept as undated", where.line)
+    return None, Problem(where.path, f"malformed date {value!r}; article kept as undated",
+                         where.line)
 
 
 def read_catalog(path: Path, report: Report) -> dict[str, tuple[int, dict[str, str]]]:
@@ -110,7 +111,12 @@ def read_catalog(path: Path, report: Report) -> dict[str, tuple[int, dict[str, s
         if not name:
             report(Problem(path.name, "catalog row has no file", line))
             continue
-        rows[Path(name).as_posix()] = (line, {k: (v or "") for k, v in row.items() if k})
+        key = Path(name).as_posix()
+        if key in rows:
+            report(Problem(path.name, f"catalog names {key!r} again (first on line"
+                           f" {rows[key][0]}); this row ignored", line))
+            continue
+        rows[key] = (line, {k: (v or "") for k, v in row.items() if k})
     return rows
 
 
@@ -125,6 +131,10 @@ def _build_article(
 ) -> Article:
     extracted = extract(text, known_title=normalize(meta.get("title", "")) or None)
     date, problem = _parse_catalog_date(meta.get("date", ""), where)
+    if problem and extracted.date:  # the text's own date stands in: say so
+        problem = Problem(problem.path, problem.reason.replace(
+            "article kept as undated", f"the text's date {extracted.date.isoformat()} used"),
+            problem.line)
     if problem:
         report(problem)
     extra = {k: v for k, v in meta.items() if k not in CATALOG_FIELDS and v}

@@ -7,10 +7,12 @@ so that it holds for the next article as well as for the seeds:
 
 * residue: a block with no word of two letters or digits (lone bullets, separators);
   a short code-like token (letters mixed with digits, no spaces: "A1F", "X7"); a menu
-  or navigation label (one or two words, no sentence punctuation, not a date); a call
-  to join/subscribe/follow a channel, newsletter or social account; a photo caption,
-  i.e. a short block that ends in a parenthesised credit ("(upyernoz/Flickr)",
-  "(AP Photo/...)", "(Getty Images)").
+  or navigation label (one or two words, no sentence punctuation, not a date) before the
+  article's first paragraph (inside the article such a line is a subheading or a table
+  label: "Year", "Nine mths", "Revs 11,754,251"); a call to join/subscribe/follow our
+  channel, newsletter or social account; a photo caption, i.e. a short block that ends
+  in a parenthesised credit ("(upyernoz/Flickr)", "(AP Photo/...)", "(Getty Images)")
+  after the caption itself (a block wholly in parentheses is an editor's note).
 * byline: "by NAME [DATE]" at the head, at most a dozen words.
 * date line: a short block at the head that is, as a whole, a date.
 * dateline: "PLACE (AGENCY) —" opening the first paragraph; the text stays.
@@ -41,7 +43,8 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _PROMOTION = re.compile(
-    r"\b(?:join|subscribe|follow|sign up|download|like)\b.{0,80}"
+    r"\b(?:join|subscribe|follow|sign up|download|like)(?:\s+(?:to|for|on|at|in|up))*"
+    r"\s+(?:our|us|the|my)\b.{0,80}"
     r"\b(?:channel|newsletter|telegram|twitter|facebook|instagram|youtube|podcast|app|whatsapp)\b",
     re.IGNORECASE,
 )
@@ -52,7 +55,8 @@ _BYLINE_DATE_START = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .,'\-]{1,40}?)\s*\((?P<agency>[A-Za-z][A-Za-z .&\-]{0,30})\)\s*[—–\-]{1,2}\s*"
+    r"^(?P<place>[A-Z][A-Z .,'\-]{1,40}?)\s*"
+    r"\((?P<agency>[A-Za-z][A-Za-z .&\-]{0,30})\)\s*[—–\-]{1,2}\s*"
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 
@@ -113,8 +117,10 @@ def residue_reason(block: str) -> str | None:
         return "navigation label"
     if len(words) <= 40 and _PROMOTION.search(block):
         return "channel promotion"
-    if len(words) <= MAX_CAPTION_WORDS and _CREDIT.search(block):
-        return "photo caption with credit"
+    if len(words) <= MAX_CAPTION_WORDS:
+        credit = _CREDIT.search(block)
+        if credit and block[: credit.start()].strip():
+            return "photo caption with credit"
     return None
 
 
@@ -165,6 +171,8 @@ def extract(text: str, known_title: str | None = None) -> Extracted:
         if position >= HEAD_BLOCKS:
             in_head = False
         reason = residue_reason(block)
+        if reason == "navigation label" and not in_head:
+            reason = None  # a subheading or table label inside the article
         if reason:
             result.dropped.append((block, reason))
             continue

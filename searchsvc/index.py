@@ -151,7 +151,8 @@ def read_meta(path: Path) -> dict:
     try:
         return json.loads((path / META).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise IndexCorrupt(f"index at {path} has no readable {META} ({error}); rebuild it") from None
+        raise IndexCorrupt(
+            f"index at {path} has no readable {META} ({error}); rebuild it") from None
 
 
 def _switch(root: Path, build: Path) -> None:
@@ -257,11 +258,16 @@ def build(
                 on_problem(problem)
 
         articles = _unique(read_articles(corpus, jsonl, report, workers, catalog), report)
+
+        def reread() -> Iterator[Article]:
+            """The input again, its problems already reported by the first reading."""
+            return _unique(read_articles(corpus, jsonl, _ignore, workers, catalog), _ignore)
         try:
             if summary.mode == "update":
                 assert live is not None
                 shutil.copytree(live, partial)
-                meta = _update(partial, read_meta(live), articles, summary, on_article)
+                meta = _update(partial, read_meta(live), articles, summary, on_article,
+                               reread)
             else:
                 partial.mkdir()
                 meta = _full(partial, articles, summary, on_article)
@@ -311,41 +317,58 @@ def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
     return _finish(ix, meta, summary)
 
 
+def _ignore(_problem: Problem) -> None:
+    pass
+
+
 def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSummary,
-            on_article: OnArticle | None) -> dict:
+            on_article: OnArticle | None, reread: Callable[[], Iterable[Article]]) -> dict:
+    """Add the new articles to the copy of the live build in ``path``.
+
+    If an article changed or was removed, rebuild from ``reread()`` instead: deleted entries
+    count in BM25's statistics until merged away, and a merge re-derives each field's total
+    length from the one-byte per-entry lengths, so either way scores would differ from a full
+    rebuild's (and a whoosh merge of the whole index costs about as much as a rebuild).
+    """
     ix = whoosh_index.open_dir(str(path))
     known: dict[str, dict] = old.get("files", {})
     meta: dict = {"files": {}, "sources": {}}
     writer = ix.writer(limitmb=WRITER_MB)
-    deleted = False
+    appending = True
     try:
         for article in articles:
             previous = known.get(article.id)
             if previous is None:
                 summary.added += 1
+                if appending:
+                    _add(writer, article, summary)
             elif previous["hash"] == article.content_hash:
                 summary.unchanged += 1
             else:
                 summary.changed += 1
-                writer.delete_by_term("article_id", article.id)
-                deleted = True
-            if previous is None or previous["hash"] != article.content_hash:
-                _add(writer, article, summary)
+                appending = False
             _record(meta, article)
             summary.articles += 1
             if on_article:
                 on_article(article)
-        for gone in set(known) - set(meta["files"]):
-            writer.delete_by_term("article_id", gone)
-            summary.removed += 1
-            deleted = True
-        # Deleted entries still count in BM25's statistics until merged away, so a
-        # deletion forces the merge that makes the result equal to a full rebuild.
-        writer.commit(optimize=deleted)
+        summary.removed = len(set(known) - set(meta["files"]))
+        appending = appending and not summary.removed
+        if appending:
+            writer.commit(merge=False)  # a merge would change the length statistics
+        else:
+            writer.cancel()
     except BaseException:
         writer.cancel()
         raise
-    return _finish(ix, meta, summary)
+    if appending:
+        return _finish(ix, meta, summary)
+    ix.close()
+    shutil.rmtree(path)
+    path.mkdir()
+    rebuilt = BuildSummary(path=summary.path)
+    meta = _full(path, reread(), rebuilt, None)
+    summary.paragraphs, summary.title_only = rebuilt.paragraphs, rebuilt.title_only
+    return meta
 
 
 def _finish(ix, meta: dict, summary: BuildSummary) -> dict:

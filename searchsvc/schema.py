@@ -12,7 +12,6 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import exact_analyzer, fold, stemming_analyzer
 
-
 UNDATED = "undated"  # sorts after every ISO date, so date ranges never include it
 
 # The fields a user can scope a query term to, and the index fields behind them.

@@ -70,7 +70,9 @@ def are_variants(a: str, b: str) -> bool:
     return edit_distance(a, b, limit) <= limit
 
 
-def finder(table: dict[str, list[str]], indexed: Callable[[str], bool]) -> Callable[[str], list[str]]:
+def finder(
+    table: dict[str, list[str]], indexed: Callable[[str], bool]
+) -> Callable[[str], list[str]]:
     """``word → variants`` for queries. A word the archive uses as an ordinary word (indexed,
     but not a name) has none: "said" never drifts to "Saad", "prices" never to "process"."""
 
