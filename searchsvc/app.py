@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 from . import config
 from .errors import SearchError
@@ -31,10 +31,19 @@ def create_app(index: str | Path | None = None, **overrides) -> Flask:
     app.extensions["searchsvc.index"] = LiveIndex(Path(app.config["INDEX"]))
 
     from .api import bp as api_bp
+    from .api import not_found as api_not_found
     from .web import bp as web_bp
+    from .web import page_not_found
 
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        """JSON under /api/ (the API's own handler), an HTML page everywhere else."""
+        if request.path.startswith("/api/"):
+            return api_not_found(error)
+        return page_not_found(error)
 
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):

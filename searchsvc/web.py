@@ -1,7 +1,536 @@
-"""The search page and the article view (server-rendered; JavaScript only enhances)."""
+"""The search page and the article view (server-rendered; JavaScript only enhances).
+
+Every state of the page is in its URL (``q``, ``source`` (repeatable), ``from``, ``to``,
+``sort``, ``page``): the page is plain GET forms and links, so the back button, bookmarks
+and JavaScript-less browsers all work. The only HTML that is not escaped here is what
+the search layer produced for that purpose: snippets and marked paragraphs (escaped text
+with ``<mark>``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from . import search as engine
+from .app import live_index
+from .errors import NotFound, SearchError
+from .filters import Filters
+from .query import highlights, parse
+from .snippets import mark_all
 
 bp = Blueprint("web", __name__)
+
+# The search state a page carries in its URL, in the order links spell it.
+STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict")
+UNTITLED_WORDS = 10
+RELATED_ON_ARTICLE = 5
+CHART_MAX_DAYS = 31  # more days than this and the chart shows months
+CHART_MAX_MONTHS = 36  # more months than this and it shows years
+BAR_LEVELS = 20  # bar heights are CSS classes lv0..lv20 (no style attributes under the CSP)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def snapshot():
+    return live_index(current_app).snapshot()
+
+
+# ------------------------------------------------------------------ formatting helpers
+
+
+def human_date(value: str | None) -> str:
+    """``2020-12-31`` → ``31 Dec 2020``; ``2020-12`` → ``Dec 2020``; ``2020`` stays."""
+    if not value:
+        return "undated"
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+        if len(parts) == 2 and 1 <= int(parts[1]) <= 12:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except ValueError:
+        pass
+    return value
+
+
+def first_words(text: str, count: int = UNTITLED_WORDS) -> str:
+    tokens = text.split()
+    return " ".join(tokens[:count]) + ("…" if len(tokens) > count else "")
+
+
+def article_label(title: str, source: str, first_paragraph: str) -> str:
+    """A heading for an article: its title, or for an untitled one its source and first words."""
+    if title.strip():
+        return title.strip()
+    opening = first_words(first_paragraph) if first_paragraph.strip() else "untitled article"
+    return f"{source or 'Unknown source'}: {opening}"
+
+
+def mark_query(text: str, q: str) -> str:
+    """HTML: ``text`` escaped, with the words of the search ``q`` in ``<mark>`` (the snippets'
+    highlighting, without name variants). Templates render it with ``|safe``."""
+    return mark_all(text, highlights(parse(q).query))
+
+
+def source_keys(values) -> tuple[str, ...]:
+    return Filters.make(list(values)).sources
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+bp.add_app_template_filter(human_date, "human_date")
+bp.add_app_template_global(_plural, "plural")
+
+
+# ------------------------------------------------------------------ the search state
+
+
+@dataclass
+class FormState:
+    """What the form shows, read leniently from the URL (also when it does not validate)."""
+
+    q: str = ""
+    sources: list[str] = field(default_factory=list)
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    per_page: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> FormState:
+        return cls(
+            q=args.get("q", ""),
+            sources=[s for s in args.getlist("source") if s.strip()],
+            date_from=args.get("from", "").strip(),
+            date_to=args.get("to", "").strip(),
+            sort=(args.get("sort") or "relevance").strip().lower(),
+            per_page=args.get("per_page", "").strip(),
+        )
+
+
+def state_args(args) -> dict:
+    """The search state of ``args`` (a MultiDict) as url_for keyword arguments."""
+    out: dict = {}
+    for key in STATE_KEYS:
+        values = [v for v in args.getlist(key) if v.strip()]
+        if values:
+            out[key] = values if key == "source" else values[0]
+    return out
+
+
+def search_url(**params) -> str:
+    return url_for("web.search_page", **params)
+
+
+# ------------------------------------------------------------------ view models
+
+
+@dataclass
+class Snippet:
+    number: int
+    html: str  # escaped by the search layer, only <mark> markup: templates use |safe
+    href: str
+    related_href: str
+
+
+@dataclass
+class Result:
+    article_id: str
+    label: str
+    untitled: bool
+    source: str
+    date: str | None
+    href: str
+    matched: int
+    paragraphs: int | None
+    snippets: list[Snippet]
+
+
+@dataclass
+class Chip:
+    label: str
+    href: str
+
+
+@dataclass
+class Bar:
+    value: str
+    label: str
+    articles: int
+    paragraphs: int
+    level: int
+    href: str
+    in_range: bool
+    selected: bool
+
+
+@dataclass
+class Chart:
+    unit: str  # "day", "month" or "year"
+    bars: list[Bar]
+    peak: int
+    undated: int
+
+
+def _first_paragraph(snap, article_id: str) -> str:
+    try:
+        article = engine.get_article(snap, article_id)
+    except NotFound:
+        return ""
+    return article.paragraphs[0].text if article.paragraphs else ""
+
+
+def _results(snap, response: engine.SearchResponse) -> list[Result]:
+    req = response.request
+    state = req.params()
+    browsing = not req.q.strip()
+    results = []
+    for hit in response.hits:
+        paragraphs = sorted(hit.paragraphs, key=lambda p: p.number) if browsing else hit.paragraphs
+        paragraphs = paragraphs[:1] if browsing else paragraphs
+        snippets = [
+            Snippet(
+                number=p.number,
+                html=p.snippet,
+                href=url_for("web.article", article_id=hit.article_id, **state,
+                             _anchor=f"p{p.number}"),
+                related_href=url_for("web.related", paragraph_id=p.id),
+            )
+            for p in paragraphs if p.number > 0
+        ]
+        first = paragraphs[0].number if paragraphs and paragraphs[0].number > 0 else None
+        opening = "" if hit.title.strip() else _first_paragraph(snap, hit.article_id)
+        results.append(Result(
+            article_id=hit.article_id,
+            label=article_label(hit.title, hit.source, opening),
+            untitled=not hit.title.strip(),
+            source=hit.source,
+            date=hit.date,
+            href=url_for("web.article", article_id=hit.article_id, **state,
+                         _anchor=f"p{first}" if first and not browsing else None),
+            matched=hit.matched_paragraphs,
+            paragraphs=hit.matched_paragraphs if browsing else None,
+            snippets=snippets,
+        ))
+    return results
+
+
+def _chips(req: engine.SearchRequest, filters: Filters, labels: dict[str, str]) -> list[Chip]:
+    chips = []
+    for key in filters.sources:
+        remaining = [s for s in req.sources if source_keys([s]) != (key,)]
+        chips.append(Chip(f"Source: {labels.get(key, key)}",
+                          search_url(**req.params(source=remaining, page=None))))
+    if req.date_from and req.date_to and req.date_from == req.date_to:
+        chips.append(Chip(f"Date: {human_date(req.date_from)}",
+                          search_url(**req.params(**{"from": None, "to": None, "page": None}))))
+    else:
+        if req.date_from:
+            chips.append(Chip(f"From {human_date(req.date_from)}",
+                              search_url(**req.params(**{"from": None, "page": None}))))
+        if req.date_to:
+            chips.append(Chip(f"Up to {human_date(req.date_to)}",
+                              search_url(**req.params(**{"to": None, "page": None}))))
+    return chips
+
+
+def _level(count: int, peak: int) -> int:
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, round(count / peak * BAR_LEVELS))
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out
+
+
+def _chart(req: engine.SearchRequest, filters: Filters, day_buckets, month_buckets) -> Chart | None:
+    """Matches per day (or month, or year for long spans), with empty periods as empty bars."""
+    undated = sum(b.articles for b in day_buckets if b.value == engine.UNDATED)
+    days = {b.value: b for b in day_buckets if b.value != engine.UNDATED}
+    if not days:
+        return Chart("day", [], 0, undated) if undated else None
+    first, last = min(days), max(days)
+    span = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
+    counts: dict[str, tuple[int, int]] = {}
+    if span <= CHART_MAX_DAYS:
+        unit = "day"
+        start = dt.date.fromisoformat(first)
+        for offset in range(span):
+            value = (start + dt.timedelta(days=offset)).isoformat()
+            bucket = days.get(value)
+            counts[value] = (bucket.articles, bucket.paragraphs) if bucket else (0, 0)
+    else:
+        months = {b.value: b for b in month_buckets if b.value != engine.UNDATED}
+        every = _months_between(min(months), max(months))
+        if len(every) <= CHART_MAX_MONTHS:
+            unit = "month"
+            for value in every:
+                bucket = months.get(value)
+                counts[value] = (bucket.articles, bucket.paragraphs) if bucket else (0, 0)
+        else:
+            unit = "year"  # an article has one date, so per-month counts add up
+            for year in range(int(min(months)[:4]), int(max(months)[:4]) + 1):
+                counts[str(year)] = (0, 0)
+            for value, bucket in months.items():
+                articles, paragraphs = counts[value[:4]]
+                counts[value[:4]] = (articles + bucket.articles, paragraphs + bucket.paragraphs)
+    peak = max(articles for articles, _ in counts.values())
+    bars = []
+    for value, (articles, paragraphs) in counts.items():
+        start = Filters.make((), value, value)
+        in_range = bool(filters.has_dates) and (
+            (not filters.date_from or start.date_to >= filters.date_from)
+            and (not filters.date_to or start.date_from <= filters.date_to))
+        selected = (filters.date_from, filters.date_to) == (start.date_from, start.date_to)
+        bars.append(Bar(
+            value=value,
+            label=human_date(value),
+            articles=articles,
+            paragraphs=paragraphs,
+            level=_level(articles, peak),
+            href=search_url(**req.params(**{"from": value, "to": value, "page": None})),
+            in_range=in_range,
+            selected=selected,
+        ))
+    return Chart(unit, bars, peak, undated)
+
+
+def _pages(response: engine.SearchResponse) -> list[dict]:
+    """Page links: the first, the last, and two either side of the current one."""
+    req, last = response.request, response.pages
+    wanted = sorted({1, last, *range(max(1, req.page - 2), min(last, req.page + 2) + 1)})
+    out: list[dict] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            out.append({"gap": True})
+        out.append({"number": number, "href": search_url(**req.params(page=number)),
+                    "current": number == req.page})
+        previous = number
+    return out
+
+
+def _sorts(req: engine.SearchRequest) -> list[dict]:
+    if req.q.strip():
+        options = (("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest"))
+        current = req.sort
+    else:  # with nothing to rank by, relevance is newest first
+        options = (("newest", "Newest"), ("oldest", "Oldest"))
+        current = "oldest" if req.sort == "oldest" else "newest"
+    return [{"value": value, "label": label, "current": value == current,
+             "href": search_url(**req.params(sort=value, page=None))}
+            for value, label in options]
+
+
+def _way_out(req: engine.SearchRequest, response: engine.SearchResponse) -> list[dict]:
+    """For an empty result: the filters to drop that would find something, with how much."""
+    ways = []
+    if req.sources:
+        found = sum(b.articles for b in response.facets["source"])  # counted without it
+        if found:
+            ways.append({"text": "Remove the source filter", "found": found,
+                         "href": search_url(**req.params(source=None, page=None))})
+    if req.date_from or req.date_to:
+        found = sum(b.articles for b in response.facets["day"])  # counted without it
+        if found:
+            ways.append({"text": "Remove the date filter", "found": found,
+                         "href": search_url(**req.params(**{"from": None, "to": None,
+                                                            "page": None}))})
+    if req.sources and (req.date_from or req.date_to):
+        ways.append({"text": "Remove all filters", "found": None,
+                     "href": search_url(**req.params(source=None, page=None,
+                                                     **{"from": None, "to": None}))})
+    return ways
+
+
+def _page(status: int = 200, **context):
+    context.setdefault("state", FormState.from_args(request.args))
+    args = state_args(request.args)
+    # Settings a new search keeps (hidden fields of the search form).
+    context["keep"] = [(key, args[key]) for key in ("sort", "per_page", "fuzzy", "strict")
+                       if key in args]
+    return render_template("search.html", **context), status
+
+
+# ------------------------------------------------------------------ routes
+
+
+@bp.get("/")
+def search_page():
+    state = FormState.from_args(request.args)
+    try:
+        # The page lists articles (group=paragraph is for the API and exports).
+        req = replace(engine.SearchRequest.from_params(request.args), group="article")
+        snap = snapshot()
+        response = engine.search(snap, req)
+    except SearchError as error:
+        args = state_args(request.args)
+        lenient = {k: v for k, v in args.items() if k not in ("strict", "page")}
+        return _page(error.status, state=state, error=error, lenient_href=search_url(**lenient),
+                     clear_href=search_url(q=state.q) if state.q else search_url())
+    filters = req.filters()
+    labels = {b.value: b.label for b in response.facets["source"]}
+    chips = _chips(req, filters, labels)
+    export = req.params(page=None, per_page=None)
+    suggestion = None
+    if response.suggestion:
+        suggestion = {**response.suggestion,
+                      "href": search_url(**req.params(q=response.suggestion["q"], page=None))}
+    return _page(
+        state=state,
+        req=req,
+        response=response,
+        browsing=not req.q.strip(),
+        results=_results(snap, response),
+        sources=response.facets["source"],
+        chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
+        chips=chips,
+        clear_href=search_url(**req.params(source=None, page=None, **{"from": None, "to": None})),
+        sorts=_sorts(req),
+        pages=_pages(response) if response.pages > 1 else [],
+        prev_href=search_url(**req.params(page=req.page - 1)) if req.page > 1 else None,
+        next_href=(search_url(**req.params(page=req.page + 1))
+                   if req.page < response.pages else None),
+        first_rank=(req.page - 1) * req.per_page + 1,
+        suggestion=suggestion,
+        way_out=_way_out(req, response) if not response.hits else [],
+        csv_href=url_for("api.search", **export, format="csv"),
+        jsonl_href=url_for("api.search", **export, format="jsonl"),
+    )
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str):
+    try:
+        snap = snapshot()
+        found = engine.get_article(snap, article_id)
+    except SearchError as error:
+        return error_page(error)
+    q = request.args.get("q", "")
+    paragraphs = []
+    for paragraph in found.paragraphs:
+        html = mark_query(paragraph.text, q) if q.strip() else None
+        paragraphs.append({
+            "number": paragraph.number,
+            "id": paragraph.id,
+            "html": html,
+            "text": paragraph.text,
+            "hit": bool(html and "<mark>" in html),
+            "related_href": url_for("web.related", paragraph_id=paragraph.id),
+        })
+    hits = [p for p in paragraphs if p["hit"]]
+    focus = hits[0] if hits else (paragraphs[0] if paragraphs else None)
+    related_hits = []
+    if focus is not None:
+        try:
+            related_hits = _related_results(snap, engine.related(snap, focus["id"]),
+                                            articles=RELATED_ON_ARTICLE)
+        except SearchError:
+            related_hits = []
+    state = state_args(request.args)
+    searched = bool(state.get("q") or state.get("source") or state.get("from")
+                    or state.get("to"))
+    return render_template(
+        "article.html",
+        article=found,
+        label=article_label(found.title, found.source,
+                            found.paragraphs[0].text if found.paragraphs else ""),
+        untitled=not found.title.strip(),
+        q=q,
+        paragraphs=paragraphs,
+        hits=hits,
+        focus=focus,
+        related=related_hits,
+        back_href=search_url(**state) if searched else None,
+        url_ok=found.url.startswith(("http://", "https://")),
+    )
+
+
+@bp.get("/paragraphs/<path:paragraph_id>/related")
+def related(paragraph_id: str):
+    article_id, _, _number = paragraph_id.rpartition("#")
+    try:
+        snap = snapshot()
+        found = engine.get_article(snap, article_id) if article_id else None
+        paragraph = next((p for p in found.paragraphs if p.id == paragraph_id), None) \
+            if found else None
+        if paragraph is None:
+            raise NotFound("paragraph_not_found", f"no paragraph with id {paragraph_id!r}", "id")
+        hits = engine.related(snap, paragraph_id)
+    except SearchError as error:
+        return error_page(error)
+    return render_template(
+        "related.html",
+        article=found,
+        label=article_label(found.title, found.source,
+                            found.paragraphs[0].text if found.paragraphs else ""),
+        paragraph=paragraph,
+        article_href=url_for("web.article", article_id=found.id, _anchor=f"p{paragraph.number}"),
+        results=_related_results(snap, hits),
+    )
+
+
+def _related_results(snap, hits: list[engine.Hit], articles: int | None = None) -> list[Result]:
+    """Related paragraphs grouped by article (best article first), up to ``articles``."""
+    grouped: dict[str, Result] = {}
+    for hit in hits:
+        p = hit.paragraphs[0]
+        href = url_for("web.article", article_id=hit.article_id, _anchor=f"p{p.number}")
+        snippet = Snippet(p.number, p.snippet, href, url_for("web.related", paragraph_id=p.id))
+        if hit.article_id in grouped:
+            grouped[hit.article_id].snippets.append(snippet)
+            continue
+        if articles is not None and len(grouped) >= articles:
+            continue
+        opening = "" if hit.title.strip() else _first_paragraph(snap, hit.article_id)
+        grouped[hit.article_id] = Result(
+            article_id=hit.article_id,
+            label=article_label(hit.title, hit.source, opening),
+            untitled=not hit.title.strip(),
+            source=hit.source,
+            date=hit.date,
+            href=href,
+            matched=hit.matched_paragraphs,
+            paragraphs=None,
+            snippets=[snippet],
+        )
+    return list(grouped.values())
+
+
+# ------------------------------------------------------------------ error pages
+
+
+def error_page(error: SearchError):
+    """An HTML page for an error the search layer reports (404 for a missing article)."""
+    message = error.message
+    if error.code == "article_not_found":
+        title = "Article not found"
+        message = (f"{error.message[:1].upper()}{error.message[1:]}. It may have been removed "
+                   "when the archive was re-indexed, or the link is mistyped.")
+    elif isinstance(error, NotFound):
+        title = "Not found"
+    elif error.status == 503:
+        title = "The archive is not available"
+    else:
+        title = "That request could not be answered"
+    return render_template("error.html", title=title, message=message,
+                           status=error.status), error.status
+
+
+def page_not_found(_error=None):
+    """The HTML 404 page for any unknown address outside the API."""
+    return render_template("error.html", title="Page not found",
+                           message="There is no page at this address.", status=404), 404

@@ -1,0 +1,392 @@
+"""The web pages in a real browser: Debian's Chromium driven by Playwright, against a real
+``searchsvc serve``. No network: Chromium is started with everything that phones home off,
+and every request a page makes is checked to stay on the server."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from searchsvc import index
+from tests.server import running_server
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+TIMEOUT_MS = 10_000
+PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+            '"><svg onload=alert(1)>')
+
+
+@pytest.fixture(scope="module")
+def base(seed_index: Path) -> Iterator[str]:
+    with running_server(seed_index) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page that records every request, console error and dialog."""
+
+    def __init__(self, context):
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: self.errors.append(message.text)
+                     if message.type == "error" and "status of 4" not in message.text else None)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def watched(browser, base):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = Watched(context)
+    yield tab
+    context.close()
+    assert tab.dialogs == []
+    assert tab.errors == []  # no script errors, no CSP violations
+    assert tab.requests and all(url.startswith(base + "/") for url in tab.requests), tab.requests
+
+
+def params(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def count_text(page) -> str:
+    return " ".join(page.locator("#result-count").inner_text().split())
+
+
+# ------------------------------------------------------------------ searching
+
+
+def test_search_from_the_box_shows_highlighted_snippets(watched, base):
+    page = watched.page
+    page.goto(base + "/")
+    assert page.evaluate("document.activeElement.id") == "q"  # autofocus
+    page.keyboard.type("Soleimani")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert count_text(page).startswith("4 articles match Soleimani · 13 paragraphs")
+    assert page.locator(".result").count() == 4
+    marks = page.locator(".snippet-text mark")
+    assert marks.count() >= 4
+    assert all(re.match(r"S[ou]leimani", text) for text in marks.all_inner_texts())
+    # A <mark> looks highlighted: a background colour that is not transparent.
+    background = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_ticking_a_source_changes_counts_and_results(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    assert page.locator(".result").count() == 4
+    cnn = page.locator('input[name="source"][value="cnn"]')
+    with page.expect_navigation():
+        cnn.click()  # applied at once (the script submits the form)
+    assert params(page.url)["source"] == ["cnn"]
+    assert count_text(page).startswith("1 article matches")
+    assert page.locator(".result").count() == 1
+    assert page.locator(".result .source").inner_text() == "CNN"
+    assert page.locator('input[name="source"][value="cnn"]').is_checked()
+    assert page.evaluate("document.activeElement.value") == "cnn"  # focus comes back to it
+    # Other sources keep their counts (a facet ignores its own filter): add a second one.
+    counts = page.locator(".source-list .count").all_inner_texts()
+    assert [c.split()[0] for c in counts] == ["1", "1", "1", "1"]
+    with page.expect_navigation():
+        page.locator('input[name="source"][value="esta"]').click()
+    assert sorted(params(page.url)["source"]) == ["cnn", "esta"]
+    assert count_text(page).startswith("2 articles match")
+    assert page.locator(".chip").count() == 2
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Source: CNN")).click()
+    assert params(page.url)["source"] == ["esta"]
+    with page.expect_navigation():
+        page.locator(".chips .clear-all").click()
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert page.locator(".result").count() == 4
+
+
+def test_clicking_a_date_bar_filters_to_that_day(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    bar = page.get_by_role("link", name="31 Dec 2020: 2 articles")
+    with page.expect_navigation():
+        bar.click()
+    assert params(page.url)["from"] == ["2020-12-31"] and params(page.url)["to"] == ["2020-12-31"]
+    assert count_text(page).startswith("2 articles match")
+    assert page.locator(".chip").inner_text().startswith("Date: 31 Dec 2020")
+    assert page.locator("#from").input_value() == "2020-12-31"
+    assert {t for t in page.locator(".result time").all_inner_texts()} == {"31 Dec 2020"}
+    page.go_back()
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert page.locator(".result").count() == 4
+
+
+def test_paging_and_back(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani&per_page=1")
+    first = page.locator(".result-title a").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next →").click()
+    assert params(page.url)["page"] == ["2"]
+    assert page.locator(".result-list").get_attribute("start") == "2"
+    second = page.locator(".result-title a").inner_text()
+    assert second != first
+    assert page.locator('.pager [aria-current="page"]').inner_text().strip().endswith("2")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Page 4").click()
+    assert page.locator(".pager-step.disabled").inner_text() == "Next →"
+    page.go_back()
+    assert page.locator(".result-title a").inner_text() == second
+    page.go_back()
+    assert page.locator(".result-title a").inner_text() == first
+
+
+def test_sort_by_date(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Oldest").click()
+    dates = page.locator(".result time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    assert dates == sorted(dates) and params(page.url)["sort"] == ["oldest"]
+
+
+def test_open_an_article_at_its_paragraph_and_come_back(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    link = page.locator(".result-title a").nth(1)
+    target = link.get_attribute("href").split("#")[1]
+    with page.expect_navigation():
+        link.click()
+    assert urlsplit(page.url).path.startswith("/articles/") and page.url.endswith("#" + target)
+    paragraph = page.locator(f"#{target}")
+    box = paragraph.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled to it
+    assert page.evaluate("window.scrollY") > 0
+    assert paragraph.locator("mark").count() >= 1
+    assert paragraph.evaluate("p => p.matches(':target')")
+    page.go_back()
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert page.locator(".result").count() == 4
+
+
+def test_keyboard_only_from_search_to_article_and_back(watched, base):
+    page = watched.page
+    page.goto(base + "/")
+    page.keyboard.type("Soleimani")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    def tab_to(selector: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("s => document.activeElement.matches(s)", selector):
+                outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline != "none"  # a visible focus ring
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to(".result-title a")
+    title = page.evaluate("document.activeElement.textContent")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == title
+    tab_to(".back-link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert page.locator(".result").count() == 4
+
+
+def test_related_coverage_and_copy_link(browser, base):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(base + "/?q=Soleimani")
+        with page.expect_navigation():
+            page.locator(".snippet .related-link").first.click()
+        assert page.locator("h1").inner_text() == "Related coverage"
+        assert page.locator(".result").count() >= 1
+        with page.expect_navigation():
+            page.locator(".result-title a").first.click()
+        assert "#p" in page.url
+        page.locator("#p3 .copy-link").click()
+        page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
+        assert page.locator("#copy-status").inner_text() == "Link to paragraph 3 copied"
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith(base + "/articles/") and copied.endswith("#p3")
+        assert page.url.endswith("#p3")
+    finally:
+        context.close()
+
+
+def test_query_error_and_empty_state_in_the_page(watched, base):
+    page = watched.page
+    response = page.goto(base + "/?q=%22Soleimani&strict=true")
+    assert response.status == 400
+    assert "unclosed quote" in page.get_by_role("alert").inner_text()
+    page.goto(base + "/?q=bombrs")
+    with page.expect_navigation():
+        page.locator("#empty-state a.suggestion").click()
+    assert params(page.url)["q"] == ["bombers"]
+    assert page.locator(".result").count() >= 1
+    page.goto(base + "/?q=bombrs")
+    page.locator("#empty-state a.open-tips").click()
+    assert page.locator("#search-tips").evaluate("d => d.open")
+
+
+def test_everything_works_without_javascript(browser, base):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(base + "/")
+        page.fill("#q", "Soleimani")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Search").click()
+        assert page.locator(".result").count() == 4
+        page.check('input[name="source"][value="amn"]')  # nothing happens until Apply
+        assert page.locator(".result").count() == 4
+        page.fill("#from", "2020-12")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Apply filters").click()
+        assert params(page.url) == {"q": ["Soleimani"], "source": ["amn"], "from": ["2020-12"]}
+        assert count_text(page).startswith("1 article matches")
+        page.locator("summary", has_text="Search tips").click()
+        assert page.locator("#search-tips").evaluate("d => d.open")
+        with page.expect_navigation():
+            page.locator(".result-title a").first.click()
+        assert page.locator(".para mark").count() >= 1
+    finally:
+        context.close()
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, base):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        for path in ("/?q=Soleimani&source=cnn&from=2020-12-31", "/articles/000_a2d3934c72cc6993",
+                     "/?q=bombrs"):
+            page.goto(base + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        page.goto(base + "/?q=Soleimani")
+        assert page.locator(".jump-filters").is_visible()
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------ hostile content
+
+
+@pytest.fixture(scope="module")
+def hostile_base(tmp_path_factory) -> Iterator[str]:
+    corpus = tmp_path_factory.mktemp("xss-corpus")
+    with (corpus / "catalog.csv").open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["file", "id", "source", "date", "title", "url"])
+        for number, payload in enumerate(PAYLOADS, start=1):
+            name = f"xss{number}.txt"
+            (corpus / name).write_text(
+                f"Zanzibar report {number} quotes {payload} verbatim.\n\n"
+                + "\n\n".join(f"Zanzibar line {p}" for p in PAYLOADS) + "\n")
+            writer.writerow([name, f"xss-{number}", f"{payload} Wire", f"2021-05-0{number}",
+                             f"Zanzibar {payload} headline", f"javascript:alert({number})"])
+    root = tmp_path_factory.mktemp("xss-index")
+    index.build(root, corpus)
+    with running_server(root) as url:
+        yield url
+
+
+def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_base):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = Watched(context)
+    page = tab.page
+    try:
+        page.goto(hostile_base + "/?q=zanzibar")
+        assert page.locator(".result").count() == 3
+        titles = page.locator(".result-title a").all_inner_texts()
+        sources = page.locator(".result .source").all_inner_texts()
+        labels = page.locator(".source-list label .source-name").all_inner_texts()
+        snippets = " ".join(page.locator(".snippet-text").all_inner_texts())
+        for payload in PAYLOADS:
+            assert f"Zanzibar {payload} headline" in titles
+            assert f"{payload} Wire" in sources
+            assert f"{payload} Wire" in labels
+            assert payload in snippets
+        assert_inert(page)
+
+        # Filter by a hostile source: its chip and checkbox show it literally too.
+        with page.expect_navigation():
+            page.locator(".source-list input").nth(2).click()
+        assert page.locator(".result").count() == 1
+        chip = page.locator(".chip").inner_text()
+        assert any(f"Source: {payload} Wire" in chip for payload in PAYLOADS)
+        assert_inert(page)
+
+        # The hostile text as the query.
+        page.goto(hostile_base + "/?q=" + "%22%3E%3Csvg%20onload%3Dalert(1)%3E")
+        assert '"><svg onload=alert(1)>' in page.locator("#result-count").inner_text()
+        assert page.locator("#q").input_value() == '"><svg onload=alert(1)>'
+        assert_inert(page)
+
+        for payload in PAYLOADS:
+            page.goto(hostile_base + "/?q=zanzibar")
+            with page.expect_navigation():
+                page.get_by_role("link", name=f"Zanzibar {payload} headline", exact=True).click()
+            assert page.locator("h1").inner_text() == f"Zanzibar {payload} headline"
+            assert page.locator(".article-meta .source").inner_text() == f"{payload} Wire"
+            body = page.locator(".article-body").inner_text()
+            assert f"quotes {payload} verbatim" in body
+            assert all(f"Zanzibar line {p}" in body for p in PAYLOADS)
+            assert page.locator("a.original").count() == 0  # javascript: is never a link
+            assert page.title().startswith(f"Zanzibar {payload} headline")
+            assert_inert(page)
+    finally:
+        context.close()
+    assert tab.dialogs == []
+    assert tab.errors == []
+    assert all(url.startswith(hostile_base + "/") for url in tab.requests), tab.requests
+
+
+def assert_inert(page) -> None:
+    """Nothing from the content became markup: one external script, no svg, no stray img."""
+    scripts = page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")
+    assert scripts == ["/static/site.js"]
+    assert page.locator("svg").count() == 0
+    sources = page.evaluate("[...document.images].map(i => i.getAttribute('src'))")
+    assert sources == ["/static/favicon.svg"]
+    handlers = page.evaluate("""[...document.querySelectorAll('*')].flatMap(
+        e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name))""")
+    assert handlers == []

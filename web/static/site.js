@@ -1,0 +1,90 @@
+// searchsvc: small enhancements only. Every feature works without this file.
+(function () {
+  "use strict";
+
+  var FOCUS_KEY = "searchsvc.refocus";
+
+  // Ticking a source applies it at once; after the reload, focus returns to that box.
+  function autoApplySources() {
+    var form = document.getElementById("search-form");
+    if (!form) return;
+    document.querySelectorAll('input[type="checkbox"][form="search-form"]').forEach(function (box) {
+      box.addEventListener("change", function () {
+        try { sessionStorage.setItem(FOCUS_KEY, box.name + "=" + box.value); } catch (e) { /* private mode */ }
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
+    });
+    var wanted = null;
+    try { wanted = sessionStorage.getItem(FOCUS_KEY); sessionStorage.removeItem(FOCUS_KEY); } catch (e) { /* ignore */ }
+    if (wanted) {
+      var cut = wanted.indexOf("=");
+      var name = wanted.slice(0, cut), value = wanted.slice(cut + 1);
+      document.querySelectorAll('input[form="search-form"]').forEach(function (box) {
+        if (box.name === name && box.value === value) box.focus();
+      });
+    }
+  }
+
+  // Empty fields stay out of the address: /?q=iran rather than /?q=iran&from=&to=.
+  function tidyAddresses() {
+    var form = document.getElementById("search-form");
+    if (!form) return;
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && field.name !== "q" && field.value === "" && !field.disabled) {
+          field.disabled = true;
+        }
+      });
+      // Re-enable after the submission was taken (the page may come back from the cache).
+      setTimeout(function () {
+        Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+      }, 0);
+    });
+  }
+
+  // "Search tips" links open the tips under the search box.
+  function tipsLinks() {
+    var tips = document.getElementById("search-tips");
+    if (!tips) return;
+    document.querySelectorAll("a.open-tips").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        tips.open = true;
+        var summary = tips.querySelector("summary");
+        tips.scrollIntoView({ block: "start" });
+        if (summary) summary.focus();
+      });
+    });
+  }
+
+  // Paragraph links also copy the paragraph's address to the clipboard.
+  function copyLinks() {
+    var status = document.getElementById("copy-status");
+    var timer = null;
+    document.querySelectorAll("a.copy-link").forEach(function (link) {
+      link.addEventListener("click", function () {
+        if (!navigator.clipboard || !window.isSecureContext) return;
+        var url = new URL(link.getAttribute("href"), window.location.href).href;
+        navigator.clipboard.writeText(url).then(function () {
+          if (!status) return;
+          status.textContent = "Link to paragraph " + link.hash.replace("#p", "") + " copied";
+          clearTimeout(timer);
+          timer = setTimeout(function () { status.textContent = ""; }, 2500);
+        }, function () { /* no permission: the link still goes to the paragraph */ });
+      });
+    });
+  }
+
+  function ready() {
+    autoApplySources();
+    tidyAddresses();
+    tipsLinks();
+    copyLinks();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();
