@@ -18,7 +18,6 @@ from . import search as engine
 from .app import live_index
 from .errors import NotFound, SearchError
 from .filters import Filters
-from .query import highlights, parse
 from .snippets import mark_all
 
 bp = Blueprint("web", __name__)
@@ -69,10 +68,6 @@ def article_label(title: str, source: str, first_paragraph: str) -> str:
     return f"{source or 'Unknown source'}: {opening}"
 
 
-def mark_query(text: str, q: str) -> str:
-    """HTML: ``text`` escaped, with the words of the search ``q`` in ``<mark>`` (the snippets'
-    highlighting, without name variants). Templates render it with ``|safe``."""
-    return mark_all(text, highlights(parse(q).query))
 
 
 def source_keys(values) -> tuple[str, ...]:
@@ -420,9 +415,12 @@ def article(article_id: str):
     except SearchError as error:
         return error_page(error)
     q = request.args.get("q", "")
+    wanted = engine.highlights_for(snap, engine.SearchRequest(q=q, fuzzy=request.args.get(
+        "fuzzy", "true").lower() not in ("0", "false", "no", "off")))
     paragraphs = []
     for paragraph in found.paragraphs:
-        html = mark_query(paragraph.text, q) if q.strip() else None
+        # mark_all escapes the text and adds only <mark>: templates render it with |safe.
+        html = mark_all(paragraph.text, wanted) if q.strip() else None
         paragraphs.append({
             "number": paragraph.number,
             "id": paragraph.id,

@@ -519,8 +519,13 @@ def test_formatting_helpers():
     assert web.article_label("", "CNN", "one two") == "CNN: one two"
     assert web.article_label("", "", "") == "Unknown source: untitled article"
     assert web.first_words("a b c d", 2) == "a b…"
-    assert web.mark_query("Drone strikes & <b>", "strike") == \
-        "Drone <mark>strikes</mark> &amp; &lt;b&gt;"
+
+
+def test_article_view_marks_name_variants_the_search_also_found(client):
+    page = client.get("/articles/003_bf4d45bef3f202d2?q=Soleimani").get_data(as_text=True)
+    assert "Maj. Gen. Qassim <mark>Suleimani</mark>, in Iraq." in page
+    exact_only = client.get("/articles/003_bf4d45bef3f202d2?q=Soleimani&fuzzy=false")
+    assert "<mark>Suleimani</mark>" not in exact_only.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ a corpus the seeds lack
