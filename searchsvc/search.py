@@ -18,12 +18,13 @@ from dataclasses import asdict, dataclass, field, replace
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from .analysis import words
 from .errors import NotFound, SearchError
 from .facets import Bucket, Row, day_buckets, month_buckets, source_buckets
 from .filters import Filters
 from .live import Snapshot
-from .analysis import words
 from .query import (
+    Highlights,
     ParsedQuery,
     QuerySyntaxError,
     check_syntax,
@@ -66,7 +67,8 @@ def int_param(params: Mapping, name: str, default: int, low: int, high: int | No
     try:
         value = int(str(raw))
     except ValueError:
-        raise SearchError("invalid_parameter", f"{name}={raw!r} is not a whole number", name) from None
+        raise SearchError("invalid_parameter", f"{name}={raw!r} is not a whole number",
+                          name) from None
     if value < low or (high is not None and value > high):
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
         raise SearchError("invalid_parameter", f"{name}={value} must be {bounds}", name)
@@ -264,7 +266,8 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
         extra = set(searcher.docs_for_query(parsed.fallback)) - main
         if extra:
             more = _rows(snapshot, extra)
-            more_allowed = [r for r in more if filters.source_ok(r.source) and filters.day_ok(r.day)]
+            more_allowed = [r for r in more
+                            if filters.source_ok(r.source) and filters.day_ok(r.day)]
             match.rows += more
             match.allowed += more_allowed
             match.tiers.append((parsed.fallback, {r.docnum for r in more_allowed}))
@@ -470,6 +473,14 @@ def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) 
             "articles": len({r.article for r in alternative.allowed})}
 
 
+def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
+    """What a search marks in a paragraph: the typed words, phrases and prefixes, and the
+    name variants it also searched (for the article view's highlighting)."""
+    if not request.q.strip():
+        return Highlights()
+    return highlights(_parse(snapshot, replace(request, strict=False)).query)
+
+
 # ------------------------------------------------------------------ export
 
 
@@ -485,7 +496,8 @@ class ExportRow:
     text: str
 
 
-def export(snapshot: Snapshot, request: SearchRequest, limit: int = EXPORT_LIMIT) -> Iterator[ExportRow]:
+def export(snapshot: Snapshot, request: SearchRequest,
+           limit: int = EXPORT_LIMIT) -> Iterator[ExportRow]:
     """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
     filters = request.filters()
     match = _match(snapshot, request, filters)
@@ -558,7 +570,8 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -
     stems = words(text)
     pairs = {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b}
     like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
-                 + [wq.Phrase("text", list(pair), slop=2, boost=PAIR_BOOST) for pair in sorted(pairs)])
+                 + [wq.Phrase("text", list(pair), slop=2, boost=PAIR_BOOST)
+                    for pair in sorted(pairs)])
     results = searcher.search(like, limit=limit * 4, mask=wq.Term("article_id", article_id))
     own_source = snapshot.columns["source"][docnum]
     scored = [
