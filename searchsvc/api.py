@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from . import search as engine
 from .app import live_index
@@ -40,7 +40,9 @@ def search():
         body, mimetype = _csv(rows), "text/csv; charset=utf-8"
     else:
         body, mimetype = _jsonl(rows), "application/x-ndjson; charset=utf-8"
-    response = Response(stream_with_context(body), mimetype=mimetype)
+    # Rows are ranked already and the generators need no request context; the charset
+    # is in the content type once (mimetype= would add a second).
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
     response.headers["X-Total-Rows"] = str(len(rows))
     response.headers["X-Export-Limit"] = str(engine.EXPORT_LIMIT)
@@ -64,12 +66,12 @@ def _jsonl(rows: list[engine.ExportRow]) -> Iterator[str]:
         yield json.dumps(asdict(row), ensure_ascii=False) + "\n"
 
 
-@bp.get("/articles/<path:article_id>")
+@bp.get("/articles/<path:article_id>", merge_slashes=False)  # ids may hold "//"
 def article(article_id: str):
     return jsonify(asdict(engine.get_article(snapshot(), article_id)))
 
 
-@bp.get("/paragraphs/<path:paragraph_id>/related")
+@bp.get("/paragraphs/<path:paragraph_id>/related", merge_slashes=False)
 def related(paragraph_id: str):
     limit = engine.int_param(request.args, "limit", engine.RELATED_LIMIT, 1, 50)
     hits = engine.related(snapshot(), paragraph_id, limit=limit)
@@ -95,6 +97,15 @@ def openapi():
 def not_found(error):
     if request.path.startswith("/api/"):
         return jsonify(NotFound("not_found", f"no such endpoint: {request.path}").to_dict()), 404
+    return error
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    """A bug, but still the API's error body under /api/ (scripts always get JSON)."""
+    if request.path.startswith("/api/"):
+        body = SearchError("internal_error", "the server failed to answer this request").to_dict()
+        return jsonify(body), 500
     return error
 
 

@@ -32,7 +32,8 @@ def _progress(total_hint: int | None):
 def cmd_index(args: argparse.Namespace) -> int:
     from .index import IndexError_, build
 
-    corpus = None if args.jsonl and args.corpus is None else Path(args.corpus or config.DEFAULT_CORPUS)
+    corpus = (None if args.jsonl and args.corpus is None
+              else Path(args.corpus or config.DEFAULT_CORPUS))
     root = config.index_dir(args.index)
     total = sum(1 for _ in corpus.rglob("*.txt")) if corpus and corpus.is_dir() else None
     tick, close = _progress(total)
@@ -145,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--jsonl", metavar="FILE",
                        help="also (or, without --corpus, only) read articles from JSON Lines")
     index.add_argument("--index", metavar="DIR",
-                       help=f"index folder (default: ${config.INDEX_ENV} or {config.DEFAULT_INDEX})")
+                       help=f"index folder (default: ${config.INDEX_ENV}"
+                            f" or {config.DEFAULT_INDEX})")
     index.add_argument("--update", action="store_true",
                        help="re-index only articles added, changed or removed since the last build")
     index.add_argument("--strict", action="store_true", help="exit 1 if anything was skipped")

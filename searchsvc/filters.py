@@ -18,7 +18,8 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
     match = _DATE.match(value.strip())
     if not match:
         raise SearchError("invalid_date",
-                          f"{param}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY", param)
+                          f"{param}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY",
+                          param)
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
         if month is None:
@@ -29,7 +30,8 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
         else:
             date = dt.date(year, month, day)
     except ValueError as error:
-        raise SearchError("invalid_date", f"{param}={value!r} is not a date: {error}", param) from None
+        raise SearchError("invalid_date", f"{param}={value!r} is not a date: {error}",
+                          param) from None
     return date.isoformat()
 
 
@@ -46,7 +48,8 @@ class Filters:
         start = date_bound(date_from, "from", end=False) if date_from else None
         stop = date_bound(date_to, "to", end=True) if date_to else None
         if start and stop and start > stop:
-            raise SearchError("invalid_range", f"from ({date_from}) is after to ({date_to})", "from")
+            raise SearchError("invalid_range", f"from ({date_from}) is after to ({date_to})",
+                              "from")
         return cls(keys, start, stop)
 
     @property

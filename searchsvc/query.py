@@ -20,7 +20,7 @@ from whoosh import qparser, query
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import plugins
 
-from .analysis import exact_analyzer, stemming_analyzer, words
+from .analysis import TOKEN_PATTERN, exact_analyzer, stemming_analyzer, words
 from .schema import source_key
 
 TITLE_BOOST = 2.0
@@ -115,7 +115,8 @@ def check_syntax(text: str) -> None:
                 name, rest = scoped.groups()
                 if name not in USER_FIELDS:
                     raise QuerySyntaxError(
-                        f"unknown field '{name}' (use {', '.join(f + ':' for f in USER_FIELDS)})", at
+                        f"unknown field '{name}' (use {', '.join(f + ':' for f in USER_FIELDS)})",
+                        at,
                     )
                 following = text[match.end():match.end() + 1]
                 if not rest and following not in ('"', "("):
@@ -143,7 +144,8 @@ class ParsedQuery:
     plain_terms: list[query.Query] = field(default_factory=list)  # for the "most words" fallback
     fallback: query.Query | None = None
     variants: dict[str, list[str]] = field(default_factory=dict)
-    words: list[tuple[str, int, int]] = field(default_factory=list)  # surface words for did-you-mean
+    # surface words for did-you-mean
+    words: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -157,7 +159,7 @@ def parse(text: str, variants: Callable[[str], list[str]] | None = None, *,
     try:
         tree = _PARSERS["and"].parse(text)
     except Exception:  # noqa: BLE001 - any parser failure means: search the words
-        tree = _PARSERS["and"].parse(" ".join(words(text, exact_analyzer())))
+        tree = _PARSERS["and"].parse(_words_only(text))
     parsed = ParsedQuery(text=text, query=tree)
     rewritten = _rewrite(tree, text, variants, parsed)
     parsed.query = rewritten
@@ -171,6 +173,18 @@ def parse(text: str, variants: Callable[[str], list[str]] | None = None, *,
         if proximity:
             parsed.query = query.AndMaybe(rewritten, proximity)
     return parsed
+
+
+def _words_only(text: str) -> str:
+    """``text`` with all but its words blanked and the words in lower case (so no operator
+    is left), each character where it was: the offsets that the rewriting, the variants and
+    did-you-mean read from the parsed terms still point into ``text``."""
+    out = [" "] * len(text)
+    for match in re.finditer(TOKEN_PATTERN, text):
+        word = match.group()
+        lower = word.lower()
+        out[match.start():match.end()] = lower if len(lower) == len(word) else word
+    return "".join(out)
 
 
 def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] | None,

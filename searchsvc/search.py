@@ -599,12 +599,13 @@ def sources(snapshot: Snapshot) -> list[Source]:
     cols = snapshot.columns
     paragraphs: Counter[str] = Counter()
     articles: defaultdict[str, set[str]] = defaultdict(set)
-    for source, article in zip(cols["source"], cols["article_id"], strict=True):
-        paragraphs[source] += 1
+    for source, article, number in zip(cols["source"], cols["article_id"], cols["para"],
+                                       strict=True):
+        paragraphs[source] += number > 0  # a title-only article's entry is no paragraph
         articles[source].add(article)
     names = snapshot.meta.get("sources", {})
     found = [Source(key, names.get(key, key), len(articles[key]), paragraphs[key])
-             for key in paragraphs]
+             for key in articles]
     return sorted(found, key=lambda s: (-s.articles, s.name.casefold()))
 
 

@@ -70,8 +70,11 @@ def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[i
         count = sum(1 for s, e in spans if s >= start and e <= start + width)
         if count > best_count:
             best_start, best_count = start, count
-    # Put some context before the first mark, then snap both ends to word boundaries.
-    start = max(0, best_start - width // 4)
+    # Put some context before the first mark (never pushing the window's marks out of it),
+    # then snap both ends to word boundaries.
+    covered = max((e for s, e in spans if s >= best_start and e <= best_start + width),
+                  default=best_start)
+    start = max(0, best_start - min(width // 4, width - (covered - best_start)))
     end = min(len(text), start + width)
     start = max(0, end - width) if end == len(text) else start
     if start > 0:

@@ -50,3 +50,31 @@ def server(seed_index: Path):
 
     with running_server(seed_index) as base:
         yield base
+
+
+TINY_ARTICLES = [
+    {"id": "a", "title": "Widgets <b>bold</b> & co", "source": "Alpha", "date": "2019-05-02",
+     "url": "https://example.org/a?x=1&y=2",
+     "paragraphs": ["The page said <script>alert(1)</script> and &amp; to the widgets reviewer.",
+                    "A second paragraph about gadgets."]},
+    {"id": "b", "title": "Second", "source": "Beta", "date": "2020-01-15",
+     "paragraphs": ["Widgets are sold in January; widget sales rose."]},
+    {"id": "c", "title": "Third", "source": "Alpha", "date": "2020-12-31",
+     "paragraphs": ["Year-end widgets report."]},
+    {"id": "d", "title": "Undated", "source": "Gamma", "paragraphs": ["Undated widgets note."]},
+    {"id": "e", "title": "Gadgets, a title only", "source": "Delta", "date": "2020-06-01",
+     "paragraphs": []},
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index root of five articles (JSON Lines): HTML-looking text, four dates, one
+    undated article, one title-only article."""
+    import json
+
+    folder = tmp_path_factory.mktemp("tiny-index")
+    jsonl = folder / "articles.jsonl"
+    jsonl.write_text("".join(json.dumps(a) + "\n" for a in TINY_ARTICLES), encoding="utf-8")
+    index.build(folder / "index", None, jsonl)
+    return folder / "index"

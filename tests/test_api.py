@@ -1,0 +1,490 @@
+"""The JSON API against its contract: the OpenAPI document is valid, and real responses
+(Flask's test client and a real ``searchsvc serve`` on 127.0.0.1) match its schemas, which
+are exact (``additionalProperties: false``) so that drift fails here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
+
+from searchsvc import __version__
+from searchsvc.api import CSV_COLUMNS
+from searchsvc.app import create_app
+from searchsvc.openapi import ERROR_CODES, openapi_document
+from searchsvc.search import EXPORT_LIMIT, MAX_PER_PAGE, MAX_WINDOW
+
+CNN = "000_a2d3934c72cc6993"
+ESTA = "001_6c93bd1d9ff11c7a"
+AMN = "002_2597359e734cd98a"
+ZH = "003_bf4d45bef3f202d2"
+
+DOC = openapi_document()
+
+
+# ------------------------------------------------------------------ the contract itself
+
+
+def test_openapi_document_is_valid():
+    try:
+        from openapi_spec_validator import validate
+    except ImportError:  # not a declared test dependency: fall back to meta-validation
+        validate = None
+    if validate is not None:
+        validate(DOC)
+    assert DOC["openapi"].startswith("3.1")
+    for name, schema in DOC["components"]["schemas"].items():
+        OAS31Validator.check_schema(schema), name  # noqa: B018 - raises when invalid
+    # every $ref resolves, every operation answers 200 and documents its errors
+    text = json.dumps(DOC)
+    for ref in set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', text)):
+        assert ref in DOC["components"]["schemas"], ref
+    for path, item in DOC["paths"].items():
+        operation = item["get"]
+        assert "200" in operation["responses"], path
+        assert all(re.fullmatch(r"[1-5]\d\d", status) for status in operation["responses"])
+
+
+def test_openapi_is_served(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200 and response.is_json
+    assert response.get_json() == DOC
+    assert DOC["info"]["version"] == __version__
+
+
+def test_contract_names_the_limits():
+    search = DOC["paths"]["/api/search"]["get"]
+    params = {p["name"]: p for p in search["parameters"]}
+    assert list(params) == ["q", "source", "from", "to", "sort", "group", "page", "per_page",
+                            "fuzzy", "strict", "format"]
+    assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
+    assert str(MAX_WINDOW) in params["page"]["description"]
+    assert str(EXPORT_LIMIT) in params["format"]["description"]
+    assert params["source"]["explode"] is True
+    assert set(search["responses"]) == {"200", "400", "503"}
+    assert set(search["responses"]["200"]["content"]) == {
+        "application/json", "text/csv", "application/x-ndjson"}
+    export_row = DOC["components"]["schemas"]["ExportRow"]
+    assert tuple(export_row["properties"]) == CSV_COLUMNS
+
+
+def test_docs_page_documents_every_parameter_and_error():
+    page = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    for param in DOC["paths"]["/api/search"]["get"]["parameters"]:
+        assert f"`{param['name']}`" in page, param["name"]
+    for code in ERROR_CODES:
+        assert f"`{code}`" in page, code
+    for field in DOC["components"]["schemas"]["SearchResponse"]["properties"]:
+        assert f"`{field}`" in page, field
+    assert f"{EXPORT_LIMIT:,}" in page and f"{MAX_WINDOW:,}" in page
+
+
+# ------------------------------------------------------------------ checking real responses
+
+
+def _template(path: str) -> str:
+    path = urllib.parse.unquote(path.split("?")[0])
+    if path.startswith("/api/articles/"):
+        return "/api/articles/{id}"
+    if path.startswith("/api/paragraphs/") and path.endswith("/related"):
+        return "/api/paragraphs/{id}/related"
+    return path
+
+
+def _schema_for(path: str, status: int, content_type: str) -> dict:
+    """The schema the contract gives for this answer (fails if it gives none)."""
+    responses = DOC["paths"][_template(path)]["get"]["responses"]
+    assert str(status) in responses, f"{path}: status {status} is not in the contract"
+    content = responses[str(status)]["content"]
+    media = content_type.split(";")[0].strip()
+    assert media in content, f"{path}: {media} is not in the contract"
+    return content[media]["schema"]
+
+
+def validate(path: str, status: int, content_type: str, body: bytes) -> object:
+    """Check a real answer against the contract; return its JSON."""
+    assert content_type.split(";")[0] == "application/json", (path, status, content_type)
+    data = json.loads(body)
+    schema = _schema_for(path, status, content_type)
+    validator = OAS31Validator({**schema, "components": DOC["components"]},
+                               format_checker=oas31_format_checker)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    assert not errors, f"{path}: " + "; ".join(
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:5])
+    return data
+
+
+def get(client, path: str):
+    response = client.get(path)
+    return response.status_code, response.headers.get("Content-Type", ""), response.data
+
+
+def fetch(base: str, path: str):
+    try:
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def q(**params) -> str:
+    return "/api/search?" + urllib.parse.urlencode(params, doseq=True)
+
+
+OK_REQUESTS = [
+    q(q="B-52"),
+    q(q='"Persian Gulf"'),
+    q(q="Soleimani", group="paragraph", per_page=5, page=2),
+    q(q="Soleimani", source=["CNN", "zero hedge"]),
+    q(q="Fakhrizadeh", source="CNN"),
+    q(q="Fakrizadeh"),
+    q(q="Mckenzei", fuzzy="false"),
+    q(q="Qassem"),
+    q(q="Soleimani bombers"),
+    q(q="Soleimani", sort="oldest", **{"from": "2020-12", "to": "2020-12-31"}),
+    q(q="Soleimani", sort="newest", group="paragraph", **{"from": "2020-12-11"}),
+    q(q=""),
+    q(),
+    q(q="US", per_page=100),
+    q(q="US", page=200, per_page=5),
+    q(q="the"),
+    q(q='(Iran OR Iraq) AND title:militias -Hezbollah', strict="true"),
+    q(q='"unbalanced (quote'),
+    q(q="zzyzx nothing"),
+    f"/api/articles/{CNN}",
+    f"/api/articles/{ZH}",
+    f"/api/paragraphs/{CNN}%237/related",
+    f"/api/paragraphs/{ESTA}%2313/related?limit=3",
+    "/api/sources",
+    "/api/health",
+]
+
+
+@pytest.mark.parametrize("path", OK_REQUESTS)
+def test_responses_match_the_contract(client, path):
+    status, content_type, body = get(client, path)
+    assert status == 200, body[:300]
+    validate(path, status, content_type, body)
+
+
+def test_server_responses_match_the_contract_and_the_app(server, client):
+    for path in OK_REQUESTS:
+        status, content_type, body = fetch(server, path)
+        assert status == 200, (path, body[:300])
+        data = validate(path, status, content_type, body)
+        expected = client.get(path).get_json()
+        if isinstance(data, dict) and "took_ms" in data:
+            data.pop("took_ms"), expected.pop("took_ms")
+        if path == "/api/health":
+            assert data["built_at"] == expected["built_at"]
+        assert data == expected, path
+
+
+def test_schemas_reject_drift(client):
+    """The schemas are strict enough to notice a renamed, added or retyped field."""
+    data = client.get(q(q="Soleimani", group="paragraph")).get_json()
+    schema = {**DOC["components"]["schemas"]["SearchResponse"], "components": DOC["components"]}
+    validator = OAS31Validator(schema, format_checker=oas31_format_checker)
+    assert validator.is_valid(data)
+    for drift in (
+        lambda d: d.update(extra=1),
+        lambda d: d["hits"][0].update(highlight="x"),
+        lambda d: d["hits"][0]["paragraphs"][0].pop("snippet"),
+        lambda d: d["facets"]["source"][0].update(count=1),
+        lambda d: d["query"].update(fuzzy="yes"),
+        lambda d: d["total"].update(hits=3),
+        lambda d: d.update(suggestion={"q": "x"}),
+        lambda d: d["hits"][0].update(date="31/12/2020"),
+    ):
+        changed = json.loads(json.dumps(data))
+        drift(changed)
+        assert not validator.is_valid(changed)
+
+
+# ------------------------------------------------------------------ exact answers
+
+
+def test_search_answer(client):
+    data = client.get(q(q="B-52")).get_json()
+    data.pop("took_ms")
+    hits = data.pop("hits")
+    assert data == {
+        "query": {"q": "B-52", "understood": '"b 52"', "fuzzy": True, "strict": False,
+                  "variants": {}, "relaxed": False},
+        "filters": {"source": [], "from": None, "to": None},
+        "sort": "relevance", "group": "article",
+        "total": {"paragraphs": 7, "articles": 4},
+        "page": 1, "per_page": 10, "pages": 1,
+        "facets": {
+            "source": [
+                {"value": "cnn", "label": "CNN", "paragraphs": 2, "articles": 1,
+                 "selected": False},
+                {"value": "esta", "label": "ESTA", "paragraphs": 2, "articles": 1,
+                 "selected": False},
+                {"value": "zero hedge", "label": "Zero Hedge", "paragraphs": 2, "articles": 1,
+                 "selected": False},
+                {"value": "amn", "label": "AMN", "paragraphs": 1, "articles": 1,
+                 "selected": False},
+            ],
+            "month": [{"value": "2020-12", "label": "2020-12", "paragraphs": 7, "articles": 4,
+                       "selected": False}],
+            "day": [
+                {"value": "2020-12-10", "label": "2020-12-10", "paragraphs": 2, "articles": 1,
+                 "selected": False},
+                {"value": "2020-12-11", "label": "2020-12-11", "paragraphs": 1, "articles": 1,
+                 "selected": False},
+                {"value": "2020-12-31", "label": "2020-12-31", "paragraphs": 4, "articles": 2,
+                 "selected": False},
+            ],
+        },
+        "suggestion": None,
+    }
+    assert [(h["article_id"], h["matched_paragraphs"], [p["number"] for p in h["paragraphs"]])
+            for h in hits] == [(ESTA, 2, [7, 5]), (CNN, 2, [9, 10]), (ZH, 2, [1, 3]),
+                               (AMN, 1, [8])]
+    assert hits[0]["paragraphs"][0]["snippet"].count("<mark>B-52</mark>") == 1
+
+
+def test_multi_select_through_the_query_string(client):
+    data = client.get("/api/search?q=Soleimani&source=CNN&source=AMN").get_json()
+    assert [h["article_id"] for h in data["hits"]] == [CNN, AMN]
+    assert data["filters"]["source"] == ["cnn", "amn"]
+    assert [(b["value"], b["paragraphs"], b["selected"]) for b in data["facets"]["source"]] == [
+        ("cnn", 5, True), ("amn", 4, True), ("esta", 2, False), ("zero hedge", 2, False)]
+    data = client.get("/api/search?q=Fakhrizadeh&source=CNN").get_json()
+    assert data["hits"] == [] and data["total"] == {"paragraphs": 0, "articles": 0}
+    assert {"value": "cnn", "label": "CNN", "paragraphs": 0, "articles": 0,
+            "selected": True} in data["facets"]["source"]
+
+
+def test_sources_and_health(client):
+    assert client.get("/api/sources").get_json() == {"sources": [
+        {"key": "amn", "name": "AMN", "articles": 1, "paragraphs": 10},
+        {"key": "cnn", "name": "CNN", "articles": 1, "paragraphs": 19},
+        {"key": "esta", "name": "ESTA", "articles": 1, "paragraphs": 16},
+        {"key": "zero hedge", "name": "Zero Hedge", "articles": 1, "paragraphs": 14},
+    ]}
+    health = client.get("/api/health").get_json()
+    assert list(health) == ["status", "articles", "paragraphs", "built_at", "version"]
+    assert (health["status"], health["articles"], health["paragraphs"], health["version"]) == (
+        "ok", 4, 59, __version__)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", health["built_at"])
+
+
+def test_article_and_related(client):
+    article = client.get(f"/api/articles/{ESTA}").get_json()
+    assert (article["id"], article["title"], article["source"], article["date"]) == (
+        ESTA, "", "ESTA", "2020-12-31")
+    assert len(article["paragraphs"]) == 16
+    assert article["paragraphs"][12] == {
+        "id": f"{ESTA}#13", "number": 13,
+        "text": "Following the rocket attack, U.S. President Donald Trump warned on December 23"
+                " that he would hold Iran responsible if an American was killed."}
+    for pid, other in ((f"{CNN}#7", f"{ESTA}#13"), (f"{ESTA}#13", f"{CNN}#7")):
+        data = client.get(f"/api/paragraphs/{urllib.parse.quote(pid)}/related").get_json()
+        assert data["paragraph"] == pid
+        assert data["related"][0]["paragraphs"][0]["id"] == other
+    limited = client.get(f"/api/paragraphs/{CNN}%237/related?limit=2").get_json()
+    assert len(limited["related"]) == 2
+
+
+# ------------------------------------------------------------------ errors
+
+ERRORS = [
+    (q(q="Iran", sort="best"), 400, "invalid_parameter", "sort"),
+    (q(q="Iran", group="source"), 400, "invalid_parameter", "group"),
+    (q(q="Iran", **{"from": "2020-12-11", "to": "2020-12-10"}), 400, "invalid_range", "from"),
+    (q(q="Iran", **{"from": "last week"}), 400, "invalid_date", "from"),
+    (q(q="Iran", to="2020-02-30"), 400, "invalid_date", "to"),
+    (q(q="Iran", to="2020-13"), 400, "invalid_date", "to"),
+    (q(q="Iran", per_page=0), 400, "invalid_parameter", "per_page"),
+    (q(q="Iran", per_page=101), 400, "invalid_parameter", "per_page"),
+    (q(q="Iran", per_page="x"), 400, "invalid_parameter", "per_page"),
+    (q(q="Iran", page=0), 400, "invalid_parameter", "page"),
+    (q(q="Iran", page=101), 400, "page_too_deep", "page"),
+    (q(q="Iran", page=11, per_page=100), 400, "page_too_deep", "page"),
+    (q(q="Iran", fuzzy="maybe"), 400, "invalid_parameter", "fuzzy"),
+    (q(q="Iran", strict="sometimes"), 400, "invalid_parameter", "strict"),
+    (q(q="Iran", format="xml"), 400, "invalid_parameter", "format"),
+    (q(q="Iran", format="csv", per_page=0), 400, "invalid_parameter", "per_page"),
+    (q(q="Iran", format="jsonl", **{"from": "soon"}), 400, "invalid_date", "from"),
+    (q(q='"Persian Gulf', strict="true"), 400, "invalid_query", "q"),
+    (q(q="Iran (Iraq", strict="true"), 400, "invalid_query", "q"),
+    (q(q="day:2020 Iran", strict="true"), 400, "invalid_query", "q"),
+    ("/api/articles/nope", 404, "article_not_found", "id"),
+    (f"/api/paragraphs/{CNN}%2399/related", 404, "paragraph_not_found", "id"),
+    ("/api/paragraphs/nope/related", 404, "paragraph_not_found", "id"),
+    (f"/api/paragraphs/{CNN}%237/related?limit=0", 400, "invalid_parameter", "limit"),
+    (f"/api/paragraphs/{CNN}%237/related?limit=51", 400, "invalid_parameter", "limit"),
+]
+
+
+@pytest.mark.parametrize("path, status, code, param", ERRORS)
+def test_errors(client, path, status, code, param):
+    got_status, content_type, body = get(client, path)
+    assert got_status == status, body[:300]
+    error = validate(path, got_status, content_type, body)["error"]
+    assert (error["code"], error["param"]) == (code, param)
+    assert error["message"]
+
+
+def test_errors_from_the_server(server):
+    for path, status, code, param in ERRORS:
+        got_status, content_type, body = fetch(server, path)
+        assert got_status == status, (path, body[:300])
+        error = validate(path, got_status, content_type, body)["error"]
+        assert (error["code"], error["param"]) == (code, param), path
+
+
+def test_strict_errors_say_where(client):
+    for query, where in (('"Persian Gulf', "unclosed quote at character 1"),
+                         ("Iran (Iraq", "'(' is never closed at character 6")):
+        error = client.get(q(q=query, strict="true")).get_json()["error"]
+        assert error["message"] == f"q: {where}"
+        assert client.get(q(q=query)).status_code == 200  # lenient by default
+
+
+def test_unknown_endpoint_and_method(client):
+    response = client.get("/api/nope")
+    assert response.status_code == 404 and response.get_json() == {
+        "error": {"code": "not_found", "message": "no such endpoint: /api/nope"}}
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_missing_index_is_503(tmp_path):
+    client = create_app(tmp_path / "nothing-here").test_client()
+    for path in (q(q="Iran"), q(q="Iran", format="csv"), f"/api/articles/{CNN}",
+                 f"/api/paragraphs/{CNN}%237/related", "/api/sources", "/api/health"):
+        status, content_type, body = get(client, path)
+        assert status == 503, path
+        error = validate(path, status, content_type, body)["error"]
+        assert error["code"] == "index_missing"
+        assert "searchsvc index" in error["message"]
+
+
+def test_unreadable_index_is_503(tmp_path):
+    (tmp_path / "broken").mkdir()
+    os.symlink("broken", tmp_path / "current")
+    status, content_type, body = get(create_app(tmp_path).test_client(), q(q="Iran"))
+    assert status == 503
+    assert validate(q(q="Iran"), status, content_type, body)["error"]["code"] == "index_corrupt"
+
+
+def test_bad_parameters_are_checked_before_the_index(tmp_path):
+    """A 400 stays a 400 whether or not there is an index."""
+    client = create_app(tmp_path / "nothing-here").test_client()
+    assert client.get(q(q="Iran", per_page=0)).status_code == 400
+    assert client.get(q(q="Iran", format="xml")).status_code == 400
+
+
+# ------------------------------------------------------------------ exports
+
+
+def test_csv_export_streams_every_hit(client):
+    response = client.get(q(q="US", format="csv"))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="search.csv"'
+    assert response.headers["X-Total-Rows"] == "43"
+    assert response.headers["X-Export-Limit"] == str(EXPORT_LIMIT)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 1 + 43  # more than any page: per_page stops at 100, default 10
+    flat = client.get(q(q="US", group="paragraph", per_page=100)).get_json()["hits"]
+    assert [(r[0], int(r[1])) for r in rows[1:]] == [
+        (h["article_id"], h["paragraphs"][0]["number"]) for h in flat]
+    first = dict(zip(CSV_COLUMNS, rows[1], strict=True))
+    assert first["source"] == "CNN" and first["date"] == "2020-12-31"
+    assert first["text"] == flat[0]["paragraphs"][0]["text"]
+    assert float(first["score"]) == flat[0]["score"]
+
+
+def test_jsonl_export_streams_every_hit(client):
+    response = client.get(q(q="", format="jsonl", sort="oldest", page=3, per_page=5))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    lines = response.get_data(as_text=True).splitlines()
+    assert len(lines) == 59 == int(response.headers["X-Total-Rows"])  # page/per_page ignored
+    row_schema = {**DOC["components"]["schemas"]["ExportRow"], "components": DOC["components"]}
+    validator = OAS31Validator(row_schema, format_checker=oas31_format_checker)
+    rows = [json.loads(line) for line in lines]
+    for row in rows:
+        validator.validate(row)
+    assert [(r["article_id"][:3], r["paragraph"]) for r in rows[:2]] == [("003", 1), ("003", 2)]
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert "<mark>" not in response.get_data(as_text=True)
+
+
+def test_exports_from_the_server(server):
+    status, content_type, body = fetch(server, q(q="Soleimani", format="jsonl"))
+    assert (status, content_type) == (200, "application/x-ndjson; charset=utf-8")
+    assert len(body.decode().splitlines()) == 13
+    status, content_type, body = fetch(server, q(q="Soleimani", source="CNN", format="csv"))
+    assert (status, content_type) == (200, "text/csv; charset=utf-8")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert len(rows) == 6 and {r[3] for r in rows[1:]} == {"CNN"}
+
+
+def test_security_headers_on_api_answers(client):
+    response = client.get(q(q="Iran"))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+# ------------------------------------------------------------------ odd articles
+
+
+@pytest.fixture(scope="module")
+def tiny_client(tiny_index):
+    return create_app(tiny_index).test_client()
+
+
+@pytest.mark.parametrize("path", [
+    q(q="widgets"),
+    q(q="widgets", sort="newest", group="paragraph"),
+    q(q="gadgets", group="paragraph"),
+    q(q="script"),
+    q(q=""),
+    "/api/articles/d",
+    "/api/articles/e",
+    "/api/paragraphs/a%231/related",
+    "/api/paragraphs/e%230/related",
+    "/api/sources",
+    "/api/health",
+])
+def test_undated_and_title_only_articles_match_the_contract(tiny_client, path):
+    status, content_type, body = get(tiny_client, path)
+    assert status == 200, body[:300]
+    validate(path, status, content_type, body)
+
+
+def test_undated_and_title_only_articles(tiny_client):
+    data = tiny_client.get(q(q="", sort="oldest")).get_json()
+    assert [(h["article_id"], h["date"]) for h in data["hits"]] == [
+        ("a", "2019-05-02"), ("b", "2020-01-15"), ("e", "2020-06-01"), ("c", "2020-12-31"),
+        ("d", None)]
+    title_only = data["hits"][2]["paragraphs"]
+    assert title_only == [{"id": "e#0", "number": 0, "score": title_only[0]["score"],
+                           "snippet": "", "text": ""}]
+    assert tiny_client.get("/api/articles/e").get_json()["paragraphs"] == []
+    rows = list(csv.DictReader(io.StringIO(
+        tiny_client.get(q(q="", sort="oldest", format="csv")).get_data(as_text=True))))
+    assert [(r["article_id"], r["paragraph"], r["date"]) for r in rows] == [
+        ("a", "1", "2019-05-02"), ("a", "2", "2019-05-02"), ("b", "1", "2020-01-15"),
+        ("e", "0", "2020-06-01"), ("c", "1", "2020-12-31"), ("d", "1", "")]
+    lines = tiny_client.get(q(q="", sort="oldest", format="jsonl")).get_data(as_text=True)
+    assert json.loads(lines.splitlines()[-1])["date"] is None
+    snippet = tiny_client.get(q(q="script")).get_json()["hits"][0]["paragraphs"][0]["snippet"]
+    assert snippet.startswith("The page said &lt;<mark>script</mark>&gt;alert(1)&lt;/")
+    assert "&amp;amp;" in snippet

@@ -1,0 +1,651 @@
+"""searchsvc.search.search on the seed corpus (and a tiny corpus built here): exact hits,
+their order, facets, filters, grouping, paging, sorting, snippets, variants, suggestions,
+related coverage and exports.
+
+The orders asserted below were read off the engine and checked against the seed texts:
+every listed paragraph contains the query (or a variant spelling of it), and no other does.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from searchsvc import index
+from searchsvc.errors import NotFound, SearchError
+from searchsvc.live import open_snapshot
+from searchsvc.search import (
+    MAX_PER_PAGE,
+    MAX_WINDOW,
+    SearchRequest,
+    export,
+    get_article,
+    health,
+    related,
+    search,
+    sources,
+)
+
+CNN = "000_a2d3934c72cc6993"
+ESTA = "001_6c93bd1d9ff11c7a"
+AMN = "002_2597359e734cd98a"
+ZH = "003_bf4d45bef3f202d2"
+SHORT = {CNN: "000", ESTA: "001", AMN: "002", ZH: "003"}
+
+
+def run(snapshot, **params):
+    return search(snapshot, SearchRequest.from_params(params))
+
+
+def order(response) -> list[tuple[str, int]]:
+    """(article, matched paragraphs) in rank order, articles shortened to 000…003."""
+    return [(SHORT.get(h.article_id, h.article_id), h.matched_paragraphs) for h in response.hits]
+
+
+def all_paragraphs(snapshot, **params) -> list[str]:
+    """Every matching paragraph id, shortened (000#7), sorted."""
+    response = run(snapshot, **params, group="paragraph", per_page=str(MAX_PER_PAGE))
+    assert response.total_paragraphs <= MAX_PER_PAGE
+    ids = [h.paragraphs[0].id for h in response.hits]
+    return sorted(re.sub(r"_[0-9a-f]{16}", "", pid) for pid in ids)
+
+
+def snippets(response) -> dict[str, str]:
+    return {p.id: p.snippet for h in response.hits for p in h.paragraphs}
+
+
+# ------------------------------------------------------------------ exact hits and order
+
+EXACT = {
+    # query: ([(article, matched paragraphs)] in order, (paragraphs, articles), paragraph ids)
+    "B-52": ([("001", 2), ("000", 2), ("003", 2), ("002", 1)], (7, 4),
+             ["000#10", "000#9", "001#5", "001#7", "002#8", "003#1", "003#3"]),
+    '"Persian Gulf"': ([("000", 2), ("003", 1)], (3, 2), ["000#2", "000#9", "003#1"]),
+    "Soleimani": ([("001", 2), ("000", 5), ("002", 4), ("003", 2)], (13, 4),
+                  ["000#1", "000#12", "000#13", "000#17", "000#3", "001#10", "001#2",
+                   "002#10", "002#4", "002#5", "002#7", "003#11", "003#4"]),
+    "Fakhrizadeh": ([("002", 1), ("003", 1)], (2, 2), ["002#3", "003#12"]),
+    "McKenzie": ([("001", 2), ("002", 2), ("000", 1), ("003", 2)], (7, 4),
+                 ["000#11", "001#3", "001#4", "002#5", "002#8", "003#11", "003#6"]),
+    "bombers": ([("001", 2), ("000", 1), ("003", 4), ("002", 1)], (8, 4),
+                ["000#9", "001#5", "001#7", "002#8", "003#1", "003#2", "003#4", "003#6"]),
+    "Qassem": ([("002", 1), ("001", 1), ("000", 1), ("003", 1)], (4, 4),
+               ["000#1", "001#2", "002#4", "003#4"]),
+    "Hezbollah": ([("002", 1)], (1, 1), ["002#9"]),
+    "CENTCOM": ([("002", 2), ("000", 1)], (3, 2), ["000#11", "002#5", "002#8"]),
+    '"hold Iran responsible"': ([("000", 1), ("001", 1)], (2, 2), ["000#7", "001#13"]),
+}
+
+
+@pytest.mark.parametrize("q", list(EXACT))
+def test_exact_hits_and_order(snapshot, q):
+    expected_order, (paragraphs, articles), paragraph_ids = EXACT[q]
+    response = run(snapshot, q=q)
+    assert order(response) == expected_order
+    assert (response.total_paragraphs, response.total_articles) == (paragraphs, articles)
+    assert all_paragraphs(snapshot, q=q) == paragraph_ids
+    assert response.relaxed is False
+    assert response.suggestion is None
+
+
+def test_article_hits_show_their_best_paragraphs(snapshot):
+    response = run(snapshot, q="Soleimani")
+    numbers = [[p.number for p in h.paragraphs] for h in response.hits]
+    assert numbers == [[10, 2], [13, 12, 1], [7, 4, 5], [4, 11]]
+    for hit in response.hits:
+        scores = [p.score for p in hit.paragraphs]
+        assert scores == sorted(scores, reverse=True)
+        assert hit.score == scores[0]
+    assert [h.score for h in response.hits] == sorted((h.score for h in response.hits),
+                                                      reverse=True)
+
+
+def test_hit_fields(snapshot):
+    hit = run(snapshot, q="Fakhrizadeh").hits[0]
+    assert hit.article_id == AMN
+    assert hit.title == ("Report: Iran-backed militias have weapons in place for planned revenge"
+                         " attack after nuke scientist killed")
+    assert (hit.source, hit.date, hit.url) == ("AMN", "2020-12-11", "")
+    paragraph = hit.paragraphs[0]
+    assert paragraph.id == f"{AMN}#3" and paragraph.number == 3
+    assert paragraph.text.startswith("Iran threatened a “calculated and decisive answer”")
+    assert paragraph.snippet.count("<mark>Fakhrizadeh</mark>") == 1  # 200 characters around it
+
+
+def test_several_words_rank_complete_matches_first(snapshot):
+    """Only 003#4 has both words; the "most words" paragraphs follow it."""
+    response = run(snapshot, q="Soleimani bombers")
+    assert response.relaxed is True
+    assert order(response)[0] == ("003", 5)
+    assert response.hits[0].paragraphs[0].id == f"{ZH}#4"
+    assert (response.total_paragraphs, response.total_articles) == (20, 4)
+    # The window of the snippet keeps both marks it was chosen for.
+    snippet = response.hits[0].paragraphs[0].snippet
+    assert "<mark>bomber</mark>" in snippet and "<mark>Suleimani</mark>" in snippet
+
+
+# ------------------------------------------------------------------ spellings and variants
+
+
+def test_b52_spellings_are_one_query(snapshot):
+    expected = run(snapshot, q="B-52")
+    for q in ("B52", "b 52", "b-52", '"B 52"'):
+        response = run(snapshot, q=q)
+        assert order(response) == order(expected), q
+        assert all_paragraphs(snapshot, q=q) == all_paragraphs(snapshot, q="B-52"), q
+    text = " ".join(snippets(expected).values())
+    assert "<mark>B-52</mark>" in text
+    assert "<mark>B-52</mark>H" in text  # the hyphenated model name, AMN's B-52H
+    assert "<mark>B-52</mark>s" in text  # Zero Hedge's plural
+
+
+def test_us_and_u_s_are_one_query(snapshot):
+    dotted, plain = run(snapshot, q="U.S."), run(snapshot, q="US")
+    assert order(dotted) == order(plain) == [("000", 19), ("002", 9), ("001", 10), ("003", 5)]
+    assert dotted.total_paragraphs == plain.total_paragraphs == 43
+    assert all_paragraphs(snapshot, q="U.S.") == all_paragraphs(snapshot, q="US")
+    marks = set(re.findall(r"<mark>(.*?)</mark>", " ".join(snippets(dotted).values())))
+    assert {"U.S", "US"} <= marks
+
+
+def test_soleimani_finds_suleimani_and_ranks_it_last(snapshot):
+    response = run(snapshot, q="Soleimani")
+    assert response.variants == {"soleimani": ["suleimani"]}
+    assert response.understood == "(soleimani OR ~suleimani)"
+    assert order(response)[-1] == ("003", 2)  # the only article spelling it Suleimani
+    zh = snippets(response)
+    assert "<mark>Suleimani</mark>" in zh[f"{ZH}#4"]
+    assert "<mark>Soleimani</mark>" in zh[f"{CNN}#13"]
+
+
+def test_suleimani_finds_soleimani(snapshot):
+    response = run(snapshot, q="Suleimani")
+    assert response.variants == {"suleimani": ["soleimani"]}
+    assert order(response) == [("003", 2), ("000", 5), ("001", 2), ("002", 4)]
+
+
+@pytest.mark.parametrize("params", [{"q": '"Soleimani"'}, {"q": "Soleimani", "fuzzy": "false"}])
+def test_exact_spelling_only(snapshot, params):
+    response = run(snapshot, **params)
+    assert response.variants == {}
+    assert response.understood == "soleimani"
+    assert ZH not in {h.article_id for h in response.hits}
+    assert (response.total_paragraphs, response.total_articles) == (11, 3)
+
+
+def test_qassem_finds_qasem_and_qassim(snapshot):
+    response = run(snapshot, q="Qassem")
+    assert response.variants == {"qassem": ["qasem", "qassim"]}
+    marked = snippets(response)
+    assert "<mark>Qassem</mark>" in marked[f"{AMN}#4"]
+    assert "<mark>Qassem</mark>" in marked[f"{ESTA}#2"]
+    assert "<mark>Qasem</mark>" in marked[f"{CNN}#1"]
+    assert "<mark>Qassim</mark>" in marked[f"{ZH}#4"]
+    # the spellings typed rank above the variants
+    assert [SHORT[h.article_id] for h in response.hits][:2] == ["002", "001"]
+
+
+def test_hezbollah_finds_hizbollah(snapshot):
+    response = run(snapshot, q="Hezbollah")
+    assert response.variants == {"hezbollah": ["hizbollah"]}
+    assert "Kata’ib <mark>Hizbollah</mark> launched" in snippets(response)[f"{AMN}#9"]
+    assert order(run(snapshot, q="Hezbollah", fuzzy="false")) == []
+
+
+def test_bombers_does_not_find_members(snapshot):
+    response = run(snapshot, q="bombers")
+    assert response.variants == {}
+    assert f"{AMN}#9" not in {p.id for h in response.hits for p in h.paragraphs}
+    assert "002#9" not in all_paragraphs(snapshot, q="bombers")  # "service members"
+    assert all_paragraphs(snapshot, q="members") == ["002#9"]
+
+
+# ------------------------------------------------------------------ highlighting
+
+
+def test_marks_the_words_as_written(snapshot):
+    marked = snippets(run(snapshot, q="bombers"))
+    assert "<mark>bombers</mark>" in marked[f"{ESTA}#5"]
+    assert "<mark>bomber</mark>s" not in " ".join(marked.values())
+    assert "<mark>bomber</mark> missions" in marked[f"{ZH}#4"]  # the text says "bomber" there
+
+
+def test_phrase_is_marked_as_one_span(snapshot):
+    marked = snippets(run(snapshot, q='"Persian Gulf"'))
+    assert set(marked) == {f"{CNN}#2", f"{CNN}#9", f"{ZH}#1"}
+    for snippet in marked.values():
+        assert snippet.count("<mark>Persian Gulf</mark>") == 1
+        assert snippet.count("<mark>") == 1
+
+
+def test_snippets_contain_no_raw_html(snapshot):
+    for q in ("Soleimani", "B-52", '"Persian Gulf"', "Iran", "U.S."):
+        for snippet in snippets(run(snapshot, q=q, per_page="100")).values():
+            assert "<" not in re.sub(r"</?mark>", "", snippet), snippet
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_index):
+    """conftest.TINY_ARTICLES: HTML-looking text, four dates, one undated, one title only."""
+    snap = open_snapshot(index.live_path(tiny_index))
+    yield snap
+    snap.searcher.close()
+
+
+def test_snippets_escape_the_text(tiny):
+    snippet = snippets(run(tiny, q="widgets"))["a#1"]
+    assert snippet == ("The page said &lt;script&gt;alert(1)&lt;/script&gt; and &amp;amp; to"
+                       " the <mark>widgets</mark> reviewer.")
+    assert snippets(run(tiny, q="script"))["a#1"].startswith(
+        "The page said &lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;")
+    hit = next(h for h in run(tiny, q="widgets").hits if h.article_id == "a")
+    assert hit.paragraphs[0].text.startswith("The page said <script>")  # text stays plain
+    assert hit.title == "Widgets <b>bold</b> & co"
+
+
+# ------------------------------------------------------------------ facets and filters
+
+
+def buckets(response, facet: str) -> list[tuple[str, str, int, int, bool]]:
+    return [(b.value, b.label, b.paragraphs, b.articles, b.selected)
+            for b in response.facets[facet]]
+
+
+SOLEIMANI_SOURCES = [
+    ("cnn", "CNN", 5, 1, False), ("amn", "AMN", 4, 1, False),
+    ("esta", "ESTA", 2, 1, False), ("zero hedge", "Zero Hedge", 2, 1, False),
+]
+SOLEIMANI_DAYS = [
+    ("2020-12-10", "2020-12-10", 2, 1, False), ("2020-12-11", "2020-12-11", 4, 1, False),
+    ("2020-12-31", "2020-12-31", 7, 2, False),
+]
+
+
+def test_facets_without_filters(snapshot):
+    response = run(snapshot, q="Soleimani")
+    assert buckets(response, "source") == SOLEIMANI_SOURCES
+    assert buckets(response, "month") == [("2020-12", "2020-12", 13, 4, False)]
+    assert buckets(response, "day") == SOLEIMANI_DAYS
+
+
+def test_source_facet_is_multi_select(snapshot):
+    response = run(snapshot, q="Soleimani", source="CNN")
+    assert order(response) == [("000", 5)]
+    assert (response.total_paragraphs, response.total_articles) == (5, 1)
+    # the other sources keep their counts, so a second one can be ticked
+    assert buckets(response, "source") == [
+        (v, label, p, a, v == "cnn") for v, label, p, a, _ in SOLEIMANI_SOURCES]
+    # the date facets count only the selected source
+    assert buckets(response, "day") == [("2020-12-31", "2020-12-31", 5, 1, False)]
+
+    both = run(snapshot, q="Soleimani", source=["CNN", "zero hedge"])
+    assert order(both) == [("000", 5), ("003", 2)]
+    assert [b[0] for b in buckets(both, "source") if b[4]] == ["cnn", "zero hedge"]
+
+
+def test_selected_source_without_hits_is_listed(snapshot):
+    response = run(snapshot, q="Fakhrizadeh", source="CNN")
+    assert response.hits == [] and response.total_paragraphs == 0
+    assert buckets(response, "source") == [
+        ("amn", "AMN", 1, 1, False), ("zero hedge", "Zero Hedge", 1, 1, False),
+        ("cnn", "CNN", 0, 0, True),
+    ]
+    assert response.facets["day"] == [] and response.facets["month"] == []
+
+
+def test_source_filter_ignores_case_and_spacing(snapshot):
+    for name in ("zero hedge", "ZERO HEDGE", "  Zero   Hedge "):
+        response = run(snapshot, q="Soleimani", source=name)
+        assert order(response) == [("003", 2)], name
+        assert response.request.filters().sources == ("zero hedge",)
+
+
+@pytest.mark.parametrize("dates, expected, totals", [
+    ({"from": "2020-12-11"}, [("001", 2), ("000", 5), ("002", 4)], (11, 3)),
+    ({"to": "2020-12-11"}, [("002", 4), ("003", 2)], (6, 2)),
+    ({"to": "2020-12-10"}, [("003", 2)], (2, 1)),
+    ({"from": "2020-12-10", "to": "2020-12-10"}, [("003", 2)], (2, 1)),
+    ({"from": "2020-12-12", "to": "2020-12-30"}, [], (0, 0)),
+    ({"from": "2020-12", "to": "2020-12"}, [("001", 2), ("000", 5), ("002", 4), ("003", 2)],
+     (13, 4)),
+    ({"from": "2020", "to": "2020"}, [("001", 2), ("000", 5), ("002", 4), ("003", 2)], (13, 4)),
+    ({"from": "2021"}, [], (0, 0)),
+    ({"to": "2020-11"}, [], (0, 0)),
+])
+def test_date_filters_are_inclusive(snapshot, dates, expected, totals):
+    response = run(snapshot, q="Soleimani", **dates)
+    assert order(response) == expected
+    assert (response.total_paragraphs, response.total_articles) == totals
+    # a date facet ignores the date filter (its own), so other days can be chosen
+    assert [b[:4] for b in buckets(response, "day")] == [b[:4] for b in SOLEIMANI_DAYS]
+    assert buckets(response, "month")[0][:4] == ("2020-12", "2020-12", 13, 4)
+
+
+def test_date_buckets_know_when_they_are_selected(snapshot):
+    day = run(snapshot, q="Soleimani", **{"from": "2020-12-10", "to": "2020-12-10"})
+    assert [b[0] for b in buckets(day, "day") if b[4]] == ["2020-12-10"]
+    assert [b[0] for b in buckets(day, "month") if b[4]] == []
+    month = run(snapshot, q="Soleimani", **{"from": "2020-12", "to": "2020-12"})
+    assert [b[0] for b in buckets(month, "month") if b[4]] == ["2020-12"]
+    assert [b[0] for b in buckets(month, "day") if b[4]] == []
+    spelled = run(snapshot, q="Soleimani", **{"from": "2020-12-01", "to": "2020-12-31"})
+    assert [b[0] for b in buckets(spelled, "month") if b[4]] == ["2020-12"]
+
+
+@pytest.mark.parametrize("dates, expected", [
+    ({}, ["a", "b", "d", "c"]),
+    ({"from": "2020"}, ["b", "c"]),
+    ({"to": "2019"}, ["a"]),
+    ({"from": "2020-01", "to": "2020-01"}, ["b"]),
+    ({"to": "2020-01-15"}, ["a", "b"]),
+    ({"from": "2020-01-15", "to": "2020-01-15"}, ["b"]),
+    ({"from": "2020-01-16"}, ["c"]),
+    ({"from": "2019-05-03", "to": "2020-01-14"}, []),
+    ({"from": "2020-02", "to": "2020-02-29"}, []),  # a leap day is a date
+])
+def test_date_filters_on_several_months(tiny, dates, expected):
+    response = run(tiny, q="widgets", **dates)
+    assert [h.article_id for h in response.hits] == expected
+
+
+def test_date_buckets_are_in_date_order_undated_last(tiny):
+    response = run(tiny, q="widgets", source="alpha")
+    assert buckets(response, "month") == [
+        ("2019-05", "2019-05", 2, 1, False), ("2020-12", "2020-12", 1, 1, False)]
+    response = run(tiny, q="widgets")
+    assert [b[0] for b in buckets(response, "month")] == [
+        "2019-05", "2020-01", "2020-12", "undated"]
+    assert [b[0] for b in buckets(response, "day")] == [
+        "2019-05-02", "2020-01-15", "2020-12-31", "undated"]
+    assert buckets(response, "source") == [
+        ("alpha", "Alpha", 3, 2, False), ("beta", "Beta", 1, 1, False),
+        ("gamma", "Gamma", 1, 1, False)]
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("newest", ["c", "b", "a", "d"]),
+    ("oldest", ["a", "b", "c", "d"]),
+])
+def test_sort_by_date_puts_undated_last(tiny, sort, expected):
+    assert [h.article_id for h in run(tiny, q="widgets", sort=sort).hits] == expected
+    flat = run(tiny, q="widgets", sort=sort, group="paragraph")
+    assert list(dict.fromkeys(h.article_id for h in flat.hits)) == expected
+
+
+@pytest.mark.parametrize("bad, param, code", [
+    ({"from": "2020-13"}, "from", "invalid_date"),
+    ({"from": "2020-02-30"}, "from", "invalid_date"),
+    ({"to": "12/31/2020"}, "to", "invalid_date"),
+    ({"to": "yesterday"}, "to", "invalid_date"),
+    ({"from": "2020-12-11", "to": "2020-12-10"}, "from", "invalid_range"),
+    ({"from": "2021", "to": "2020"}, "from", "invalid_range"),
+])
+def test_bad_dates(bad, param, code):
+    with pytest.raises(SearchError) as caught:
+        SearchRequest.from_params({"q": "Iran", **bad})
+    assert (caught.value.code, caught.value.param) == (code, param)
+
+
+# ------------------------------------------------------------------ grouping, paging, sorting
+
+
+def test_group_by_article_or_paragraph(snapshot):
+    articles = run(snapshot, q="Soleimani")
+    paragraphs = run(snapshot, q="Soleimani", group="paragraph")
+    assert articles.total == 4 and paragraphs.total == 13
+    assert (articles.pages, paragraphs.pages) == (1, 2)
+    assert len(articles.hits) == 4 and len(paragraphs.hits) == 10
+    assert all(len(h.paragraphs) == 1 for h in paragraphs.hits)
+    # each paragraph hit tells how many of its article's paragraphs match
+    counts = dict(order(articles))
+    assert all(h.matched_paragraphs == counts[SHORT[h.article_id]] for h in paragraphs.hits)
+    # paragraphs ranked by score, best first
+    scores = [h.score for h in paragraphs.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert paragraphs.hits[0].paragraphs[0].id == articles.hits[0].paragraphs[0].id
+
+
+@pytest.mark.parametrize("group, per_page", [("paragraph", 7), ("paragraph", 10),
+                                             ("article", 3), ("article", 1)])
+def test_pages_follow_on(snapshot, group, per_page):
+    everything = run(snapshot, q="US", group=group, per_page="100")
+    total = everything.total
+    pages = math.ceil(total / per_page)
+    seen = []
+    for page in range(1, pages + 2):
+        response = run(snapshot, q="US", group=group, per_page=str(per_page), page=str(page))
+        assert response.pages == pages
+        assert len(response.hits) == (min(per_page, total - (page - 1) * per_page)
+                                      if page <= pages else 0)
+        seen += [h.paragraphs[0].id if group == "paragraph" else h.article_id
+                 for h in response.hits]
+    assert seen == [h.paragraphs[0].id if group == "paragraph" else h.article_id
+                    for h in everything.hits]
+
+
+@pytest.mark.parametrize("params, code, param", [
+    ({"per_page": "0"}, "invalid_parameter", "per_page"),
+    ({"per_page": "101"}, "invalid_parameter", "per_page"),
+    ({"per_page": "ten"}, "invalid_parameter", "per_page"),
+    ({"page": "0"}, "invalid_parameter", "page"),
+    ({"page": "-1"}, "invalid_parameter", "page"),
+    ({"sort": "best"}, "invalid_parameter", "sort"),
+    ({"group": "source"}, "invalid_parameter", "group"),
+    ({"fuzzy": "maybe"}, "invalid_parameter", "fuzzy"),
+    ({"strict": "2"}, "invalid_parameter", "strict"),
+])
+def test_bad_parameters(params, code, param):
+    with pytest.raises(SearchError) as caught:
+        SearchRequest.from_params({"q": "Iran", **params})
+    assert (caught.value.code, caught.value.param) == (code, param)
+    assert caught.value.status == 400
+
+
+def test_paging_stops_at_the_window(snapshot):
+    last = run(snapshot, q="US", page=str(MAX_WINDOW // 100), per_page="100")
+    assert last.hits == [] and last.pages == 1
+    for page, per_page in ((MAX_WINDOW // 100 + 1, 100), (MAX_WINDOW // 10 + 1, 10)):
+        with pytest.raises(SearchError) as caught:
+            run(snapshot, q="US", page=str(page), per_page=str(per_page))
+        assert (caught.value.code, caught.value.param) == ("page_too_deep", "page")
+        assert "format=jsonl or csv" in caught.value.message
+
+
+def test_sort_by_date(snapshot):
+    newest = run(snapshot, q="Soleimani", sort="newest")
+    oldest = run(snapshot, q="Soleimani", sort="oldest")
+    # same day (000 and 001, 2020-12-31): article id order both ways
+    assert order(newest) == [("000", 5), ("001", 2), ("002", 4), ("003", 2)]
+    assert order(oldest) == [("003", 2), ("002", 4), ("000", 5), ("001", 2)]
+    flat = run(snapshot, q="Soleimani", sort="newest", group="paragraph", per_page="100")
+    assert [h.paragraphs[0].id.replace(h.article_id, SHORT[h.article_id]) for h in flat.hits] \
+        == ["000#1", "000#3", "000#12", "000#13", "000#17", "001#2", "001#10",
+            "002#4", "002#5", "002#7", "002#10", "003#4", "003#11"]
+
+
+def test_empty_query_lists_everything_newest_first(snapshot):
+    response = run(snapshot, q="")
+    assert order(response) == [("000", 19), ("001", 16), ("002", 10), ("003", 14)]
+    assert (response.total_paragraphs, response.total_articles) == (59, 4)
+    assert response.understood == "" and response.suggestion is None
+    # no ranking: an article shows its first paragraphs, in order
+    assert [[p.number for p in h.paragraphs] for h in response.hits] == [[1, 2, 3]] * 4
+    assert order(run(snapshot, q="", sort="oldest")) == [
+        ("003", 14), ("002", 10), ("000", 19), ("001", 16)]
+    assert buckets(response, "source") == [
+        ("cnn", "CNN", 19, 1, False), ("esta", "ESTA", 16, 1, False),
+        ("zero hedge", "Zero Hedge", 14, 1, False), ("amn", "AMN", 10, 1, False)]
+
+
+@pytest.mark.parametrize("q", ["the", '""', "-", "AND", "(", '"', ":", "NOT the"])
+def test_queries_without_words_find_nothing_quietly(snapshot, q):
+    response = run(snapshot, q=q)
+    assert response.total_paragraphs == 0, q
+    assert response.hits == [] and response.suggestion is None
+
+
+def test_a_lone_wildcard_matches_everything(snapshot):
+    assert run(snapshot, q="*").total_paragraphs == 59
+
+
+# ------------------------------------------------------------------ did you mean
+
+
+@pytest.mark.parametrize("params, suggested", [
+    ({"q": "Fakrizadeh"}, "fakhrizadeh"),
+    ({"q": "Mckenzei", "fuzzy": "false"}, "mckenzie"),
+    ({"q": "Fakrizadeh", "source": "AMN"}, "fakhrizadeh"),
+])
+def test_did_you_mean(snapshot, params, suggested):
+    response = run(snapshot, **params)
+    assert response.total_paragraphs == 0
+    assert response.suggestion is not None
+    assert response.suggestion["q"].lower() == suggested
+    better = run(snapshot, **{**params, "q": response.suggestion["q"]})
+    assert better.total_paragraphs == response.suggestion["paragraphs"] > 0
+    assert better.total_articles == response.suggestion["articles"]
+
+
+def test_misspelt_name_is_found_as_a_variant(snapshot):
+    """With name variants on, "Mckenzei" already finds McKenzie: no suggestion needed."""
+    response = run(snapshot, q="Mckenzei")
+    assert response.variants == {"mckenzei": ["mckenzie"]}
+    assert order(response) == EXACT["McKenzie"][0]
+    assert response.suggestion is None
+
+
+def test_no_suggestion_that_finds_nothing_more(snapshot):
+    assert run(snapshot, q="Hezbollah").suggestion is None  # found 1, nothing closer finds more
+    assert run(snapshot, q="zzyzx").suggestion is None
+
+
+# ------------------------------------------------------------------ strict mode
+
+
+@pytest.mark.parametrize("q, where", [
+    ('"Persian Gulf', "unclosed quote at character 1"),
+    ("Iran (Iraq", "'(' is never closed at character 6"),
+    ("Iran)", "')' without '(' at character 5"),
+    ("Iran AND", "AND needs something after it at character 6"),
+    ("OR Iran", "OR needs something before it at character 1"),
+    ("day:2020 Iran", "unknown field 'day'"),
+])
+def test_strict_mode_says_where(snapshot, q, where):
+    with pytest.raises(SearchError) as caught:
+        run(snapshot, q=q, strict="true")
+    assert (caught.value.code, caught.value.param) == ("invalid_query", "q")
+    assert where in caught.value.message
+    run(snapshot, q=q)  # lenient: searched anyway
+
+
+def test_strict_mode_accepts_good_queries(snapshot):
+    for q in ('"Persian Gulf" bombers -Iraq', "(Iran OR Iraq) AND title:militias",
+              "source:CNN Soleimani", "Solei*", "+B-52"):
+        run(snapshot, q=q, strict="true")
+
+
+# ------------------------------------------------------------------ related coverage
+
+
+def test_related_coverage_finds_the_same_statement(snapshot):
+    cnn = related(snapshot, f"{CNN}#7")
+    assert cnn[0].paragraphs[0].id == f"{ESTA}#13"
+    esta = related(snapshot, f"{ESTA}#13")
+    assert esta[0].paragraphs[0].id == f"{CNN}#7"
+    for hits, own in ((cnn, CNN), (esta, ESTA)):
+        assert own not in {h.article_id for h in hits}
+        assert len(hits) <= 10 and all(len(h.paragraphs) == 1 for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert "<mark>hold Iran responsible</mark>" in cnn[0].paragraphs[0].snippet
+    assert len(related(snapshot, f"{CNN}#7", limit=2)) == 2
+
+
+@pytest.mark.parametrize("pid", [f"{CNN}#99", "nope#1", "nope", f"{CNN}#x", "#3"])
+def test_related_unknown_paragraph(snapshot, pid):
+    with pytest.raises(NotFound) as caught:
+        related(snapshot, pid)
+    assert (caught.value.code, caught.value.param, caught.value.status) == (
+        "paragraph_not_found", "id", 404)
+
+
+# ------------------------------------------------------------------ export, articles, sources
+
+
+def test_export_gives_every_matching_paragraph_in_order(snapshot):
+    request = SearchRequest.from_params({"q": "US"})
+    rows = list(export(snapshot, request))
+    assert len(rows) == 43
+    flat = run(snapshot, q="US", group="paragraph", per_page="100")
+    assert [(r.article_id, r.paragraph) for r in rows] == [
+        (h.article_id, h.paragraphs[0].number) for h in flat.hits]
+    assert [r.score for r in rows] == [h.score for h in flat.hits]
+    first = rows[0]
+    assert (first.title, first.source, first.date) == (flat.hits[0].title, "CNN", "2020-12-31")
+    assert "<mark>" not in " ".join(r.text for r in rows)
+    assert len(list(export(snapshot, request, limit=5))) == 5
+    limited = list(export(snapshot, SearchRequest.from_params({"q": "US", "source": "ESTA",
+                                                               "sort": "oldest"})))
+    assert {r.article_id for r in limited} == {ESTA} and len(limited) == 10
+    assert [r.paragraph for r in limited] == sorted(r.paragraph for r in limited)
+
+
+def test_get_article(snapshot):
+    article = get_article(snapshot, CNN)
+    assert article.title.startswith("US defense officials divided")
+    assert (article.source, article.date) == ("CNN", "2020-12-31")
+    assert article.extra == {"publication": "machine-paraphrased copy of CNN's report"}
+    assert [p.number for p in article.paragraphs] == list(range(1, 20))
+    assert article.paragraphs[6].text.startswith("Trump then supplied")
+    with pytest.raises(NotFound) as caught:
+        get_article(snapshot, "nope")
+    assert (caught.value.code, caught.value.param) == ("article_not_found", "id")
+
+
+def test_sources_and_health(snapshot):
+    assert [(s.key, s.name, s.articles, s.paragraphs) for s in sources(snapshot)] == [
+        ("amn", "AMN", 1, 10), ("cnn", "CNN", 1, 19), ("esta", "ESTA", 1, 16),
+        ("zero hedge", "Zero Hedge", 1, 14)]
+    status = health(snapshot)
+    assert {k: status[k] for k in ("status", "articles", "paragraphs")} == {
+        "status": "ok", "articles": 4, "paragraphs": 59}
+
+
+def test_request_params_round_trip():
+    request = SearchRequest.from_params({"q": "Iran", "source": ["CNN", "AMN"], "from": "2020",
+                                         "sort": "oldest", "page": "2", "fuzzy": "no"})
+    params = request.params()
+    assert params == {"q": "Iran", "source": ["CNN", "AMN"], "from": "2020", "sort": "oldest",
+                      "page": 2, "fuzzy": "false"}
+    assert SearchRequest.from_params({k: str(v) if not isinstance(v, list) else v
+                                      for k, v in params.items()}) == request
+
+
+def test_seed_index_is_built(seed_index: Path):
+    assert index.live_path(seed_index) is not None
+
+
+def test_title_only_article(tiny):
+    response = run(tiny, q="gadgets", group="paragraph")
+    # the title match (boosted) ranks above the paragraph match
+    assert [(h.article_id, h.paragraphs[0].number) for h in response.hits] == [
+        ("e", 0), ("a", 2)]
+    title_only = next(h for h in response.hits if h.article_id == "e")
+    assert (title_only.title, title_only.paragraphs[0].text, title_only.paragraphs[0].snippet) \
+        == ("Gadgets, a title only", "", "")
+    assert get_article(tiny, "e").paragraphs == []
+    # a title is no paragraph: /api/sources agrees with /api/health
+    assert [(s.key, s.name, s.articles, s.paragraphs) for s in sources(tiny)] == [
+        ("alpha", "Alpha", 2, 3), ("beta", "Beta", 1, 1), ("delta", "Delta", 1, 0),
+        ("gamma", "Gamma", 1, 1)]
+    assert (health(tiny)["articles"], health(tiny)["paragraphs"]) == (5, 5)
+
+
+def test_words_keep_their_places_when_the_parser_gives_up(snapshot):
+    """Stacked operators make whoosh's parser fail; the words are searched instead, and
+    name variants and did-you-mean still read them from the right characters."""
+    response = run(snapshot, q="“ANDNOT” ANDNOT ANDNOT ANDNOT  Suleimani")
+    assert response.variants == {"suleimani": ["soleimani"]}
+    assert response.total_articles == 4
