@@ -54,11 +54,21 @@ def _csv(rows: list[engine.ExportRow]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([getattr(row, c) if c != "date" else (row.date or "") for c in CSV_COLUMNS])
+        writer.writerow([_cell(getattr(row, c)) for c in CSV_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text opening with = + - @ gets a leading
+    apostrophe (OWASP's advice on CSV injection). Numbers pass as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _jsonl(rows: list[engine.ExportRow]) -> Iterator[str]:

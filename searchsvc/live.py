@@ -17,7 +17,6 @@ from whoosh.searching import Searcher
 from .errors import Unavailable
 from .index import IndexError_, live_path, read_meta
 
-
 COLUMNS = ("pid", "article_id", "para", "source", "day")
 
 

@@ -27,7 +27,8 @@ def running_server(index_root: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "SEARCHSVC_INDEX": str(index_root)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "searchsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "searchsvc.cli", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"

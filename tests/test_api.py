@@ -488,3 +488,18 @@ def test_undated_and_title_only_articles(tiny_client):
     snippet = tiny_client.get(q(q="script")).get_json()["hits"][0]["paragraphs"][0]["snippet"]
     assert snippet.startswith("The page said &lt;<mark>script</mark>&gt;alert(1)&lt;/")
     assert "&amp;amp;" in snippet
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
+    from searchsvc import index as index_module
+    from searchsvc.app import create_app
+
+    export = tmp_path / "formulas.jsonl"
+    export.write_text(json.dumps({
+        "id": "f1", "title": "@SUM(A1:A9)", "source": "Desk", "date": "2021-01-02",
+        "paragraphs": ["=HYPERLINK(\"http://example.invalid\") formula inside a news paragraph"],
+    }) + "\n", encoding="utf-8")
+    index_module.build(tmp_path / "ix", jsonl=export)
+    body = create_app(tmp_path / "ix").test_client().get("/api/search?q=formula&format=csv")
+    rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True))))
+    assert [(r["title"], r["text"][:11]) for r in rows] == [("'@SUM(A1:A9)", "'=HYPERLINK")]
