@@ -30,7 +30,7 @@ def _progress(total_hint: int | None):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .index import IndexError_, build
+    from .index import IndexError_, StrictBuildError, build
 
     corpus = (None if args.jsonl and args.corpus is None
               else Path(args.corpus or config.DEFAULT_CORPUS))
@@ -50,7 +50,14 @@ def cmd_index(args: argparse.Namespace) -> int:
             on_article=lambda _article: tick(1),
             on_problem=warn,
             workers=args.workers,
+            strict=args.strict,
         )
+    except StrictBuildError as error:
+        close()
+        for line in error.summary.lines()[1:]:
+            print(line)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except IndexError_ as error:
         close()
         print(f"error: {error}", file=sys.stderr)
@@ -58,9 +65,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     close()
     for line in summary.lines():
         print(line)
-    if args.strict and summary.problems:
-        print(f"error: --strict and {len(summary.problems)} warnings", file=sys.stderr)
-        return 1
     return 0
 
 
@@ -150,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
                             f" or {config.DEFAULT_INDEX})")
     index.add_argument("--update", action="store_true",
                        help="re-index only articles added, changed or removed since the last build")
-    index.add_argument("--strict", action="store_true", help="exit 1 if anything was skipped")
+    index.add_argument("--strict", action="store_true",
+                       help="fail (exit 1, live index unchanged) if anything was skipped")
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                        help="processes reading files for a large corpus (default: all cores)")
     index.set_defaults(handler=cmd_index)

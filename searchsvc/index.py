@@ -62,6 +62,15 @@ class BuildError(IndexError_):
     pass
 
 
+class StrictBuildError(BuildError):
+    """A --strict build that met problems: nothing was switched."""
+
+    def __init__(self, summary: BuildSummary):
+        super().__init__(f"--strict: {len(summary.problems)} warnings; the live index was not"
+                         " changed")
+        self.summary = summary
+
+
 @dataclass
 class BuildSummary:
     path: Path
@@ -238,10 +247,12 @@ def build(
     on_problem: Callable[[Problem], None] | None = None,
     workers: int = 1,
     catalog: Path | None = None,
+    strict: bool = False,
 ) -> BuildSummary:
     """Build (or, with ``update``, refresh) the index in ``root`` and switch to it.
 
-    ``catalog`` names a catalog.csv kept outside the corpus folder (default: its own)."""
+    ``catalog`` names a catalog.csv kept outside the corpus folder (default: its own).
+    With ``strict``, any problem in the input fails the build and the live index stays."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -274,6 +285,8 @@ def build(
             meta.update(built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         version=__version__)
             (partial / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            if strict and summary.problems:
+                raise StrictBuildError(summary)
             os.rename(partial, target)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)

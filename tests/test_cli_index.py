@@ -61,9 +61,15 @@ def test_warnings_go_to_stderr_and_strict_exits_1(tmp_path: Path, bad_corpus: Pa
         "  latin.txt: skipped: not UTF-8 text (byte 0xe9 at offset 3)",
     ]
 
+    live = index.live_path(root)
+    (bad_corpus / "late.txt").write_text("A paragraph added after the first build.\n")
     assert main(["index", "--corpus", str(bad_corpus), "--index", str(root), "--strict"]) == 1
     out, err = capsys.readouterr()
-    assert err.splitlines() == [*expected, "error: --strict and 2 warnings"]
+    assert err.splitlines() == [
+        *expected, "error: --strict: 2 warnings; the live index was not changed"]
+    assert out.splitlines()[0] == "skipped or repaired: 2"
+    assert index.live_path(root) == live  # the strict build that failed switched nothing
+    assert not [p for p in root.iterdir() if p.name.endswith(".partial")]
 
 
 def test_strict_exit_code_through_the_real_command(tmp_path: Path, bad_corpus: Path) -> None:
