@@ -119,6 +119,9 @@ def cmd_search(args: argparse.Namespace) -> int:
               f" · {hit.matched_paragraphs} matching paragraph"
               + ("s" if hit.matched_paragraphs != 1 else ""))
         for paragraph in hit.paragraphs:
+            if paragraph.number == 0:  # the index entry of an article that is a title only
+                print("   (the title matched; this article has no body text)")
+                continue
             print(f"   ¶{paragraph.number}: {_terminal_marks(paragraph.snippet, colour)}")
     return 0
 
