@@ -285,6 +285,11 @@ def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
         remaining = None if limit is None else limit - len(out)
         if remaining is not None and remaining <= 0:
             break
+        if within is not None:
+            # Walk only the chosen articles' postings, not every match of the query.
+            articles = {snapshot.columns["article_id"][d] for d in docs}
+            tier_query = wq.Require(tier_query, wq.Or([wq.Term("article_id", a)
+                                                       for a in sorted(articles)]))
         results = snapshot.searcher.search(tier_query, filter=docs, limit=remaining)
         tier = [(hit.docnum, hit.score) for hit in results]
         cols = snapshot.columns  # ties: article, then paragraph number (not "#10" < "#2")
