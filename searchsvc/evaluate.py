@@ -255,6 +255,7 @@ TUNABLES: dict[str, tuple[object, type]] = {
     "FALLBACK_BELOW": (search, int),
     "BM25_B": (search, float),
     "BM25_K1": (search, float),
+    "BM25_IDF": (search, str),  # bm25 or whoosh
     "STOP_WORDS": (analysis, frozenset),  # lucene, snowball, none or comma-separated words
 }
 

@@ -33,6 +33,7 @@ from .query import (
     parse,
 )
 from .schema import UNDATED, split_pid
+from .scoring import LuceneBM25F
 from .snippets import snippet
 from .variants import finder, skeleton
 
@@ -55,8 +56,12 @@ BM25_B = 0.75
 BM25_K1 = 1.5
 
 
+BM25_IDF = "bm25"  # "bm25": Lucene's idf (searchsvc.scoring); "whoosh": whoosh's own
+
+
 def weighting() -> BM25F:
-    return BM25F(B=BM25_B, K1=BM25_K1)
+    model = LuceneBM25F if BM25_IDF == "bm25" else BM25F
+    return model(B=BM25_B, K1=BM25_K1)
 
 
 # ------------------------------------------------------------------ request
