@@ -12,6 +12,9 @@ fi
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 stamp=".venv/.installed${extras}"
+# An install with the test extras also satisfies a plain one.
+[ -z "$extras" ] && [ -f ".venv/.installed[test]" ] && [ ! setup.cfg -nt ".venv/.installed[test]" ] \
+  && stamp=".venv/.installed[test]"
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".${extras}"
