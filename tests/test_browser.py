@@ -80,6 +80,13 @@ def params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
+def back_to_soleimani_results(page) -> None:
+    """History back lands on the unfiltered search for Soleimani, all four articles."""
+    page.go_back()
+    assert params(page.url) == {"q": ["Soleimani"]}
+    assert page.locator(".result").count() == 4
+
+
 def count_text(page) -> str:
     return " ".join(page.locator("#result-count").inner_text().split())
 
@@ -146,9 +153,7 @@ def test_clicking_a_date_bar_filters_to_that_day(watched, base):
     assert page.locator(".chip").inner_text().startswith("Date: 31 Dec 2020")
     assert page.locator("#from").input_value() == "2020-12-31"
     assert {t for t in page.locator(".result time").all_inner_texts()} == {"31 Dec 2020"}
-    page.go_back()
-    assert params(page.url) == {"q": ["Soleimani"]}
-    assert page.locator(".result").count() == 4
+    back_to_soleimani_results(page)
 
 
 def test_paging_and_back(watched, base):
@@ -194,9 +199,7 @@ def test_open_an_article_at_its_paragraph_and_come_back(watched, base):
     assert page.evaluate("window.scrollY") > 0
     assert paragraph.locator("mark").count() >= 1
     assert paragraph.evaluate("p => p.matches(':target')")
-    page.go_back()
-    assert params(page.url) == {"q": ["Soleimani"]}
-    assert page.locator(".result").count() == 4
+    back_to_soleimani_results(page)
 
 
 def test_keyboard_only_from_search_to_article_and_back(watched, base):
