@@ -41,6 +41,27 @@ STOP_WORDS = frozenset((
     "these", "they", "this", "to", "was", "will", "with",
 ))
 
+# Left out of queries on top of STOP_WORDS (index time): Snowball's English list (nltk's
+# "stopwords" corpus, which cannot be downloaded here) with contractions spelt as the
+# analyser sees them ("don't" → "dont") and without words that are also nouns ("hell",
+# "shed", "well", "ill", "wed", "cant", "wont"). The words stay in the index, so a quoted
+# phrase ("to be or not to be", "The Who") still finds them. Measured in docs/evaluation.md.
+QUERY_STOP_WORDS = STOP_WORDS | frozenset((
+    "about", "above", "after", "again", "against", "all", "am", "any", "arent", "because",
+    "been", "before", "being", "below", "between", "both", "cannot", "could", "couldnt", "did",
+    "didnt", "do", "does", "doesnt", "doing", "dont", "down", "during", "each", "few", "from",
+    "further", "had", "hadnt", "has", "hasnt", "have", "havent", "having", "he", "hed", "her",
+    "here", "heres", "hers", "herself", "hes", "him", "himself", "his", "how", "hows", "i",
+    "im", "isnt", "its", "itself", "ive", "me", "more", "most", "mustnt", "my", "myself",
+    "nor", "off", "once", "only", "other", "ought", "our", "ours", "ourselves", "out", "over",
+    "own", "same", "shant", "she", "shes", "should", "shouldnt", "so", "some", "than", "thats",
+    "theirs", "them", "themselves", "theres", "theyd", "theyll", "theyre", "theyve", "those",
+    "through", "too", "under", "until", "up", "very", "wasnt", "we", "were", "werent", "weve",
+    "what", "whats", "when", "whens", "where", "wheres", "which", "while", "who", "whom",
+    "whos", "why", "whys", "would", "wouldnt", "you", "youd", "youll", "your", "youre",
+    "yours", "yourself", "yourselves", "youve",
+))
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _ACRONYM = re.compile(r"(?:[a-z]\.){1,}[a-z]\.?")
 _PART_SPLIT = re.compile(r"[._\-\u2010\u2011]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
@@ -161,10 +182,17 @@ def _base() -> Analyzer:
     return NltkTokenizer() | LowercaseFilter() | FoldFilter() | WordPartsFilter()
 
 
-def stemming_analyzer() -> Analyzer:
+def stemming_analyzer(stop_words: frozenset[str] | None = None) -> Analyzer:
     """The searchable copy: folded, split, stop words removed, stemmed."""
-    return (_base() | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False)
+    stoplist = STOP_WORDS if stop_words is None else stop_words
+    return (_base() | StopFilter(stoplist=stoplist, minsize=1, renumber=False)
             | StemFilter(stemfn=stem))
+
+
+def query_analyzer() -> Analyzer:
+    """What a query's plain words go through: as the stemmed copy, with the longer
+    :data:`QUERY_STOP_WORDS` list ("what", "how", "about" only phrase the question)."""
+    return stemming_analyzer(QUERY_STOP_WORDS)
 
 
 def exact_analyzer() -> Analyzer:

@@ -30,11 +30,14 @@ def _progress(total_hint: int | None):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .index import IndexError_, StrictBuildError, build
+    from .index import IndexError_, StrictBuildError, build, is_usable
 
     corpus = (None if args.jsonl and args.corpus is None
               else Path(args.corpus or config.DEFAULT_CORPUS))
     root = config.index_dir(args.index)
+    if args.if_needed and is_usable(root):
+        print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
+        return 0
     total = sum(1 for _ in corpus.rglob("*.txt")) if corpus and corpus.is_dir() else None
     tick, close = _progress(total)
 
@@ -157,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
                             f" or {config.DEFAULT_INDEX})")
     index.add_argument("--update", action="store_true",
                        help="re-index only articles added, changed or removed since the last build")
+    index.add_argument("--if-needed", action="store_true",
+                       help="build only if there is no index this version can read"
+                            " (none yet, or one built by an older searchsvc)")
     index.add_argument("--strict", action="store_true",
                        help="fail (exit 1, live index unchanged) if anything was skipped")
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1,

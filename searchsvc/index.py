@@ -3,7 +3,8 @@
 Layout of an index folder (``index/`` by default)::
 
     index/current -> build-20201231T120000-4242   (symlink, swapped atomically)
-    index/build-20201231T120000-4242/              whoosh files + meta.json
+    index/build-20201231T120000-4242/              whoosh files (paragraphs) + meta.json
+    index/build-20201231T120000-4242/articles/     whoosh files (whole articles, for ranking)
     index/build-….partial/                         a build in progress (or killed)
     index/.build.lock                              held while a build runs
 
@@ -15,6 +16,7 @@ articles whose content hash changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -32,11 +34,20 @@ from whoosh.query import NumericRange
 from . import __version__
 from .analysis import exact_analyzer, words
 from .corpus import Article, Problem, read_folder, read_jsonl
-from .schema import build_schema, day_value, month_value, pid, source_key
+from .schema import (
+    build_article_schema,
+    build_schema,
+    day_value,
+    month_value,
+    pid,
+    source_key,
+)
 from .variants import NAME_SHARE, name_table
 
 CURRENT = "current"
 META = "meta.json"
+ARTICLES = "articles"  # sub-folder of a build: the article index
+FORMAT = 2  # meta.json "format": 2 added the article index; older builds must be rebuilt
 LOCK = ".build.lock"
 PARTIAL = ".partial"
 KEEP_PREVIOUS = 1  # builds kept besides the live one, for readers that still have it open
@@ -55,6 +66,10 @@ class IndexMissing(IndexError_):
 
 
 class IndexCorrupt(IndexError_):
+    pass
+
+
+class IndexOutdated(IndexCorrupt):
     pass
 
 
@@ -142,6 +157,13 @@ def documents(article: Article) -> Iterator[dict]:
                "exact": paragraph, "names": " ".join(sorted(names))}
 
 
+def article_document(article: Article) -> dict:
+    """The article's entry in the article index: title and paragraphs as one text."""
+    body = "\n\n".join(([article.title] if article.title else []) + article.paragraphs)
+    return {"article_id": article.id, "title": article.title, "title_exact": article.title,
+            "text": body, "exact": body, "source": source_key(article.source)}
+
+
 # ---------------------------------------------------------------- layout
 
 
@@ -158,10 +180,27 @@ def live_path(root: Path) -> Path | None:
 
 def read_meta(path: Path) -> dict:
     try:
-        return json.loads((path / META).read_text(encoding="utf-8"))
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(
             f"index at {path} has no readable {META} ({error}); rebuild it") from None
+    if meta.get("format", 1) != FORMAT:
+        raise IndexOutdated(
+            f"index at {path} was built by an older searchsvc (format {meta.get('format', 1)},"
+            f" this one reads {FORMAT}); rebuild it with `searchsvc index`")
+    return meta
+
+
+def is_usable(root: Path) -> bool:
+    """Whether ``root`` has a live index this version can read (for ``index --if-needed``)."""
+    live = live_path(root)
+    if live is None:
+        return False
+    try:
+        read_meta(live)
+    except IndexError_:
+        return False
+    return True
 
 
 def _switch(root: Path, build: Path) -> None:
@@ -261,7 +300,8 @@ def build(
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         target = root / f"build-{stamp}-{os.getpid()}"
         partial = target.with_name(target.name + PARTIAL)
-        summary = BuildSummary(path=target, mode="update" if update and live else "full")
+        mode = "update" if update and is_usable(root) else "full"
+        summary = BuildSummary(path=target, mode=mode)
 
         def report(problem: Problem) -> None:
             summary.problems.append(problem)
@@ -302,9 +342,11 @@ def _record(meta: dict, article: Article) -> None:
     meta["sources"][source_key(article.source)] = article.source
 
 
-def _add(writer, article: Article, summary: BuildSummary) -> None:
+def _add(writers: tuple, article: Article, summary: BuildSummary) -> None:
+    paragraphs, articles = writers
     for doc in documents(article):
-        writer.add_document(**doc)
+        paragraphs.add_document(**doc)
+    articles.add_document(**article_document(article))
     if article.paragraphs:
         summary.paragraphs += len(article.paragraphs)
     else:
@@ -314,20 +356,30 @@ def _add(writer, article: Article, summary: BuildSummary) -> None:
 def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
           on_article: OnArticle | None) -> dict:
     ix = whoosh_index.create_in(str(path), build_schema())
+    (path / ARTICLES).mkdir()
+    article_ix = whoosh_index.create_in(str(path / ARTICLES), build_article_schema())
     meta: dict = {"files": {}, "sources": {}}
-    writer = ix.writer(limitmb=WRITER_MB)
+    writers = (ix.writer(limitmb=WRITER_MB), article_ix.writer(limitmb=WRITER_MB // 2))
     try:
         for article in articles:
-            _add(writer, article, summary)
+            _add(writers, article, summary)
             _record(meta, article)
             summary.articles += 1
             if on_article:
                 on_article(article)
-        writer.commit(optimize=True)
+        for writer in writers:
+            writer.commit(optimize=True)
     except BaseException:
-        writer.cancel()
+        _cancel(writers)
         raise
+    article_ix.close()
     return _finish(ix, meta, summary)
+
+
+def _cancel(writers: tuple) -> None:
+    for writer in writers:
+        with contextlib.suppress(Exception):  # committed or closed: nothing to undo
+            writer.cancel()
 
 
 def _ignore(_problem: Problem) -> None:
@@ -344,9 +396,10 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
     rebuild's (and a whoosh merge of the whole index costs about as much as a rebuild).
     """
     ix = whoosh_index.open_dir(str(path))
+    article_ix = whoosh_index.open_dir(str(path / ARTICLES))
     known: dict[str, dict] = old.get("files", {})
     meta: dict = {"files": {}, "sources": {}}
-    writer = ix.writer(limitmb=WRITER_MB)
+    writers = (ix.writer(limitmb=WRITER_MB), article_ix.writer(limitmb=WRITER_MB // 2))
     appending = True
     try:
         for article in articles:
@@ -354,7 +407,7 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
             if previous is None:
                 summary.added += 1
                 if appending:
-                    _add(writer, article, summary)
+                    _add(writers, article, summary)
             elif previous["hash"] == article.content_hash:
                 summary.unchanged += 1
             else:
@@ -366,13 +419,15 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
                 on_article(article)
         summary.removed = len(set(known) - set(meta["files"]))
         appending = appending and not summary.removed
-        if appending:
-            writer.commit(merge=False)  # a merge would change the length statistics
-        else:
-            writer.cancel()
+        for writer in writers:
+            if appending:
+                writer.commit(merge=False)  # a merge would change the length statistics
+            else:
+                writer.cancel()
     except BaseException:
-        writer.cancel()
+        _cancel(writers)
         raise
+    article_ix.close()
     if appending:
         return _finish(ix, meta, summary)
     ix.close()
@@ -397,6 +452,6 @@ def _finish(ix, meta: dict, summary: BuildSummary) -> dict:
         summary.title_only = title_only
         summary.paragraphs = searcher.doc_count() - title_only
     ix.close()
-    meta.update(names=name_table(names), articles=len(meta["files"]),
+    meta.update(format=FORMAT, names=name_table(names), articles=len(meta["files"]),
                 paragraphs=summary.paragraphs, title_only=summary.title_only)
     return meta

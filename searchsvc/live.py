@@ -15,17 +15,23 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from .errors import Unavailable
-from .index import IndexError_, live_path, read_meta
+from .index import ARTICLES, IndexError_, IndexOutdated, live_path, read_meta
 
 COLUMNS = ("pid", "article_id", "para", "source", "day")
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    searcher: Searcher
+    searcher: Searcher  # the paragraph index
     meta: dict
     path: Path
     columns: dict[str, list]  # per-document values, read once: facets and grouping use them
+    articles: Searcher  # the article index, for ranking articles
+    article_docnums: dict[str, int]  # article id -> its docnum in ``articles``
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.articles.close()
 
 
 def open_snapshot(path: Path) -> Snapshot:
@@ -38,6 +44,11 @@ def open_snapshot(path: Path) -> Snapshot:
         reader = searcher.reader()
         columns = {name: list(reader.column_reader(name)) for name in COLUMNS[1:]}
         columns["pid"] = [fields["pid"] for fields in reader.all_stored_fields()]
+        articles = whoosh_index.open_dir(str(path / ARTICLES)).searcher(weighting=weighting())
+        article_docnums = {fields["article_id"]: docnum for docnum, fields
+                           in articles.reader().iter_docs()}
+    except IndexOutdated as error:
+        raise Unavailable("index_outdated", str(error)) from None
     except IndexError_ as error:
         raise Unavailable("index_corrupt", str(error)) from None
     except Exception as error:  # noqa: BLE001 - whoosh raises many kinds on a bad index
@@ -45,7 +56,7 @@ def open_snapshot(path: Path) -> Snapshot:
             "index_corrupt",
             f"the index in {path} cannot be read ({type(error).__name__}: {error}); rebuild it",
         ) from None
-    return Snapshot(searcher, meta, Path(path), columns)
+    return Snapshot(searcher, meta, Path(path), columns, articles, article_docnums)
 
 
 class LiveIndex:
@@ -75,11 +86,11 @@ class LiveIndex:
     def _open(self, path: Path) -> None:
         snapshot = open_snapshot(path)
         if self._retired is not None:
-            self._retired.searcher.close()
+            self._retired.close()
         self._retired, self._snapshot = self._snapshot, snapshot
 
     def close(self) -> None:
         for snap in (self._snapshot, self._retired):
             if snap is not None:
-                snap.searcher.close()
+                snap.close()
         self._snapshot = self._retired = None

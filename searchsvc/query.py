@@ -21,8 +21,9 @@ from whoosh import qparser, query
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import plugins
 
-from .analysis import TOKEN_PATTERN, exact_analyzer, stemming_analyzer, words
+from .analysis import TOKEN_PATTERN, exact_analyzer, query_analyzer, words
 from .schema import source_key
+from .scoring import VariantTerm
 
 # Above 1, a title match outranks the same words in a paragraph; 2.0 measured worse on
 # every test collection (docs/evaluation.md).
@@ -48,8 +49,8 @@ class QuerySyntaxError(ValueError):
 def _user_schema() -> Schema:
     """Only what a user may scope to; anything else (``day:``, ``foo:``) is plain text."""
     return Schema(
-        title=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
-        text=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
+        title=TEXT(analyzer=query_analyzer(), multitoken_query="phrase"),
+        text=TEXT(analyzer=query_analyzer(), multitoken_query="phrase"),
         source=ID(),
     )
 
@@ -155,27 +156,44 @@ class ParsedQuery:
         return self.query is query.NullQuery or isinstance(self.query, query.qcore._NullQuery)
 
 
-def parse(text: str, variants: Callable[[str], list[str]] | None = None, *,
-          minimum_should_match: float = 0.5) -> ParsedQuery:
+def parse(text: str, variants: Callable[[str], list[str]] | None = None) -> ParsedQuery:
     """Parse leniently. Never raises for user input: whoosh's own failures fall back to the
     words alone."""
     try:
-        tree = _weigh_repeats(_PARSERS["and"].parse(text, normalize=False)).normalize()
+        raw = _PARSERS["and"].parse(text, normalize=False)
+        tree = _weigh_repeats(raw).normalize()
     except Exception:  # noqa: BLE001 - any parser failure means: search the words
-        tree = _PARSERS["and"].parse(_words_only(text))
+        raw = tree = _PARSERS["and"].parse(_words_only(text))
     parsed = ParsedQuery(text=text, query=tree)
+    if parsed.is_empty and not _negates(raw, text):
+        written = words(_words_only(text), exact_analyzer())
+        if written:  # only stop words ("what is it", "The Who"): the words as written
+            tree = query.Or([_as_written(name, written) for name in ("title_exact", "exact")])
     rewritten = _rewrite(tree, text, variants, parsed)
     parsed.query = rewritten
-    plain = _plain_clauses(rewritten)
-    if plain and len(plain) >= 2:
-        parsed.plain_terms = plain
+    parsed.plain_terms = _plain_clauses(rewritten)
+    relaxed = _relaxed(rewritten)
+    if relaxed is not None:
         proximity = _proximity(tree)
-        need = max(1, int(len(plain) * minimum_should_match + 0.5)) if len(plain) > 2 else 1
-        fallback = query.Or(plain, minmatch=need)
-        parsed.fallback = query.AndMaybe(fallback, proximity) if proximity else fallback
+        parsed.fallback = query.AndMaybe(relaxed, proximity) if proximity else relaxed
         if proximity:
             parsed.query = query.AndMaybe(rewritten, proximity)
     return parsed
+
+
+_NEGATION = re.compile(r"(?:^|[\s(])(?:-|NOT\s)")
+
+
+def _negates(node: query.Query, text: str) -> bool:
+    """Whether the user negated something (then stop words alone are not searched)."""
+    return bool(_NEGATION.search(text)) or isinstance(node, query.Not | query.AndNot) or any(
+        _negates(child, "") for child in node.children())
+
+
+def _as_written(fieldname: str, written: list[str]) -> query.Query:
+    if len(written) == 1:
+        return query.Term(fieldname, written[0])
+    return query.Phrase(fieldname, written, slop=1)
 
 
 def _words_only(text: str) -> str:
@@ -222,11 +240,10 @@ def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] 
                 others = variants(exact[0]) if variants else []
                 if others:
                     parsed.variants[exact[0]] = others
-                    alternatives = [query.Term(EXACT_OF[node.fieldname], other,
-                                               boost=node.boost * VARIANT_BOOST)
+                    field = EXACT_OF[node.fieldname]
+                    alternatives = [VariantTerm(field, other, (field, exact[0]),
+                                                boost=node.boost * VARIANT_BOOST)
                                     for other in others]
-                    for alternative in alternatives:
-                        alternative.variant = True  # shown as ~word in describe()
                     return query.Or([node, *alternatives])
         return node
     if isinstance(node, query.Prefix) and node.fieldname in EXACT_OF:
@@ -250,18 +267,52 @@ def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
 
 
 def _plain_clauses(node: query.Query) -> list[query.Query]:
-    """The clauses of a query that is only words joined by the implicit AND (no operators,
-    phrases or scopes): the queries the "most words" fallback may relax."""
+    """The clauses of an implicit AND that are plain words (no operators, typed phrases or
+    scopes other than title/text): what the "most words" fallback may relax."""
+    if isinstance(node, query.AndNot):
+        return _plain_clauses(node.a)
     children = node.subqueries if isinstance(node, query.And) else [node]
-    for child in children:
-        leaves = list(child.leaves()) if not child.is_leaf() else [child]
-        fields = {getattr(leaf, "fieldname", None) for leaf in leaves}
-        if not isinstance(child, query.Or | query.Term) or not fields <= {"title", "text",
-                                                                          "exact", "title_exact"}:
-            return []
-        if any(not _one_word(leaf) for leaf in leaves):
-            return []
-    return list(children) if isinstance(node, query.And) else []
+    return [child for child in children if _is_plain(child)]
+
+
+def _is_plain(clause: query.Query) -> bool:
+    leaves = list(clause.leaves()) if not clause.is_leaf() else [clause]
+    fields = {getattr(leaf, "fieldname", None) for leaf in leaves}
+    return (isinstance(clause, query.Or | query.Term)
+            and fields <= {"title", "text", "exact", "title_exact"}
+            and all(_one_word(leaf) for leaf in leaves))
+
+
+def _relaxed(node: query.Query) -> query.Query | None:
+    """The "most words" form of a query: its plain words become optional (any of them
+    matches, more of them score higher) while what the user spelled out stays required:
+    ``-word``, typed phrases, OR groups, scopes. None when there is nothing to relax.
+
+    A hyphenated word ("shock-sound") counts as its parts here, as in BM25: text that
+    says "shock waves ... sound" is a partial match, not none. (Adding the phrase as a
+    bonus lowered MED; docs/evaluation.md.)"""
+    if isinstance(node, query.AndNot):
+        inner = _relaxed(node.a)
+        return None if inner is None else query.AndNot(inner, node.b)
+    if not isinstance(node, query.And):
+        return None
+    plain = [child for child in node.subqueries if _is_plain(child)]
+    required = [child for child in node.subqueries if not _is_plain(child)]
+    if len(plain) < (1 if required else 2):
+        return None
+    any_word = query.Or([_split_parts(child) for child in plain])
+    if not required:
+        return any_word
+    return query.AndMaybe(query.And(required) if len(required) > 1 else required[0], any_word)
+
+
+def _split_parts(clause: query.Query) -> query.Query:
+    if isinstance(clause, query.Phrase) and not clause.char_ranges:
+        return query.Or([query.Term(clause.fieldname, word, boost=clause.boost)
+                         for word in clause.words])
+    if clause.is_leaf():
+        return clause
+    return clause.apply(_split_parts)
 
 
 def _one_word(leaf: query.Query) -> bool:

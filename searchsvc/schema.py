@@ -1,4 +1,4 @@
-"""The index schema: one entry per paragraph.
+"""The index schemas: one entry per paragraph, and one per article for ranking articles.
 
 Facets read sortable columns (``source``, ``day``, ``month``, ``article_id``) rather than
 ``DateRangeFacet``, which is two orders of magnitude slower (shared/notes/whoosh.md, trap 2).
@@ -35,6 +35,20 @@ def build_schema() -> Schema:
         url=STORED(),
         extra=STORED(),
         names=KEYWORD(lowercase=True),
+    )
+
+
+def build_article_schema() -> Schema:
+    """Whole articles, for ranking them (search.py): the title and every paragraph as one
+    ``text``, as a document index would hold them, plus the title on its own. The field
+    names are the paragraph schema's, so one parsed query runs on both."""
+    return Schema(
+        article_id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
+        title_exact=TEXT(analyzer=exact_analyzer(), multitoken_query="phrase"),
+        text=TEXT(analyzer=stemming_analyzer(), multitoken_query="phrase"),
+        exact=TEXT(analyzer=exact_analyzer(), multitoken_query="phrase"),
+        source=ID(),
     )
 
 

@@ -1,11 +1,16 @@
 """The one search function behind the JSON API, the web page and ``searchsvc search``.
 
-Paragraph hits are folded into articles here and nowhere else: an article ranks by its
-best paragraph and shows up to :data:`PARAGRAPHS_PER_ARTICLE` matching paragraphs.
+Paragraph hits are folded into articles here and nowhere else. The paragraphs decide
+which articles match (and the counts and facets); an article then ranks by the query's
+score on the whole article, from the article index (title and all paragraphs as one
+document, as BM25 reads a document), and shows up to :data:`PARAGRAPHS_PER_ARTICLE`
+of its best paragraphs. Ranking articles by their best paragraph measured worse on every
+test collection (docs/evaluation.md).
 
 Plain words must all match. When that finds fewer than :data:`FALLBACK_BELOW`
-paragraphs, paragraphs that match most of the words (Elasticsearch's
-``minimum_should_match``) follow the complete matches, ranked below all of them.
+paragraphs, paragraphs with only some of the words follow the complete matches, ranked
+below all of them (``relaxed``); what the user spelled out (``-word``, a typed phrase,
+an OR group, a scope) stays required.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from . import query as query_module
 from .analysis import words
 from .errors import NotFound, SearchError
 from .facets import Bucket, Row, day_buckets, month_buckets, source_buckets
@@ -45,9 +51,8 @@ MAX_WINDOW = 1000  # deepest hit a page may reach; deeper is an export
 EXPORT_LIMIT = 10_000  # rows in one CSV / JSON Lines export
 PARAGRAPHS_PER_ARTICLE = 3
 FALLBACK_BELOW = 50  # fill the first pages: 10 cut short queries' recall (docs/evaluation.md)
-# whoosh's Or ignores minmatch ("not yet implemented"), so the fallback has always been
-# "any word"; 0 says so. A real 50% would cut MAP to about 0.10 (docs/evaluation.md).
-MINIMUM_SHOULD_MATCH = 0.0
+# The title's weight when ranking whole articles, whose text holds the title as well.
+ARTICLE_TITLE_BOOST = 0.5
 SUGGEST_BELOW = 3
 RELATED_LIMIT = 10
 PAIR_BOOST = 0.5
@@ -254,7 +259,7 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
         searcher = snapshot.searcher
         variants = finder(snapshot.meta.get("names", {}),
                           lambda word: searcher.doc_frequency("exact", word) > 0)
-    return parse(request.q, variants, minimum_should_match=MINIMUM_SHOULD_MATCH)
+    return parse(request.q, variants)
 
 
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
@@ -350,7 +355,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
 
 
 def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
-                   needed: int) -> list[str]:
+                   needed: int) -> list[tuple[str, float | None]]:
+    """(article id, article score) in the page order; the score is None for date sorts."""
     if request.sort != "relevance" or not request.q.strip():
         day_of: dict[str, str] = {}
         for row in match.allowed:
@@ -358,31 +364,60 @@ def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
         newest = request.sort != "oldest"
         dated = sorted(a for a in day_of if day_of[a] != UNDATED)  # same day: article id order
         dated.sort(key=lambda a: day_of[a], reverse=newest)  # stable, as group=paragraph
-        return dated + sorted(a for a in day_of if day_of[a] == UNDATED)
-    return [article for article, _ in _best_articles(snapshot, match, needed)]
+        return [(a, None) for a in dated + sorted(a for a in day_of if day_of[a] == UNDATED)]
+    return list(_best_articles(snapshot, match, needed))
 
 
 def _best_articles(snapshot: Snapshot, match: _Match, needed: int) -> list[tuple[str, float]]:
-    """At least ``needed`` articles (where there are so many) in relevance order, each with
-    its best paragraph's score."""
-    limit = max(needed * 4, 50)
+    """At least ``needed`` articles (where there are so many) in relevance order, with
+    their scores on the article index: the articles of complete matches first, then
+    those of the "most words" tier, each tier by score, ties by article id."""
     article_of = snapshot.columns["article_id"]
-    while True:
-        ranked = _ranked(snapshot, match, limit)
-        best: dict[str, float] = {}
-        for docnum, score in ranked:
-            best.setdefault(article_of[docnum], score)
-        if len(best) >= needed or len(ranked) < limit:
-            return list(best.items())
-        limit *= 4
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for tier_query, docs in match.tiers:
+        if len(out) >= needed:
+            break
+        articles = {article_of[d] for d in docs} - seen
+        seen |= articles
+        if articles:
+            out.extend(_score_articles(snapshot, tier_query, articles))
+    return out
+
+
+def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
+                    articles: set[str]) -> list[tuple[str, float]]:
+    numbers = {snapshot.article_docnums[a] for a in articles if a in snapshot.article_docnums}
+    results = snapshot.articles.search(article_query(tier_query), filter=numbers, limit=None)
+    stored = snapshot.articles.stored_fields
+    scores = {stored(hit.docnum)["article_id"]: hit.score for hit in results}
+    # Every article a paragraph matched holds the query's positive part; 0 only in case.
+    return sorted(((a, scores.get(a, 0.0)) for a in articles),
+                  key=lambda pair: (-round(pair[1], 9), pair[0]))
+
+
+def article_query(paragraph_query: wq.Query) -> wq.Query:
+    """A paragraph query as the article index runs it: its positive part (the article of a
+    matching paragraph may hold a NOT-ed word elsewhere) with the title weighted by
+    :data:`ARTICLE_TITLE_BOOST` instead of the paragraphs' ``TITLE_BOOST``."""
+    if isinstance(paragraph_query, wq.AndNot):
+        return article_query(paragraph_query.a)
+    if isinstance(paragraph_query, wq.And | wq.Or):
+        kept = [article_query(child) for child in paragraph_query.subqueries
+                if not isinstance(child, wq.Not)]
+        return type(paragraph_query)(kept, boost=paragraph_query.boost)
+    if paragraph_query.is_leaf():
+        if getattr(paragraph_query, "fieldname", None) in ("title", "title_exact"):
+            scale = ARTICLE_TITLE_BOOST / query_module.TITLE_BOOST
+            return paragraph_query.with_boost(paragraph_query.boost * scale)
+        return paragraph_query
+    return paragraph_query.apply(article_query)
 
 
 def ranked_articles(snapshot: Snapshot, request: SearchRequest,
                     limit: int = MAX_WINDOW) -> list[tuple[str, float]]:
     """(article id, score) best first, the order :func:`search` gives with ``sort=relevance``
-    and ``group=article``, without snippets or facets (for evaluation). An article's score
-    is its best paragraph's; complete matches come before "most words" ones whatever their
-    scores."""
+    and ``group=article``, without snippets or facets (for evaluation)."""
     match = _match(snapshot, replace(request, sort="relevance", group="article"),
                    request.filters())
     return _best_articles(snapshot, match, limit)[:limit]
@@ -392,7 +427,7 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     page = _article_order(snapshot, match, request, last)[first:last]
     if not page:
         return []
-    chosen = set(page)
+    chosen = {article for article, _ in page}
     counts = Counter(r.article for r in match.allowed if r.article in chosen)
     within = {r.docnum for r in match.allowed if r.article in chosen}
     best: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -401,7 +436,7 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
         paragraphs = best[article_of[docnum]]
         if len(paragraphs) < PARAGRAPHS_PER_ARTICLE:
             paragraphs.append((docnum, score))
-    return [_hit(snapshot, best[a], counts[a], wanted) for a in page]
+    return [_hit(snapshot, best[a], counts[a], wanted, score) for a, score in page]
 
 
 def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
@@ -420,7 +455,9 @@ def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     return [_hit(snapshot, [(d, s)], counts[article_of[d]], wanted) for d, s in ranked]
 
 
-def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted) -> Hit:
+def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted,
+         score: float | None = None) -> Hit:
+    """``score``: the article's score (default: its best paragraph's)."""
     searcher = snapshot.searcher
     stored = [(searcher.stored_fields(d), s) for d, s in paragraphs]
     head = stored[0][0]
@@ -431,7 +468,7 @@ def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, 
         source=head.get("source_name", ""),
         date=None if day in (None, UNDATED) else day,
         url=head.get("url", ""),
-        score=round(max(s for _, s in paragraphs), 4),
+        score=round(max(s for _, s in paragraphs) if score is None else score, 4),
         matched_paragraphs=matched,
         paragraphs=[
             ParagraphHit(id=f["pid"], number=f["para"], score=round(s, 4),

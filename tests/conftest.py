@@ -27,7 +27,7 @@ def snapshot(seed_index: Path):
 
     snap = open_snapshot(index.live_path(seed_index))
     yield snap
-    snap.searcher.close()
+    snap.close()
 
 
 @pytest.fixture(scope="session")

@@ -249,14 +249,14 @@ def test_search_answer(client):
         "suggestion": None,
     }
     assert [(h["article_id"], h["matched_paragraphs"], [p["number"] for p in h["paragraphs"]])
-            for h in hits] == [(ESTA, 2, [7, 5]), (CNN, 2, [9, 10]), (ZH, 2, [1, 3]),
+            for h in hits] == [(ESTA, 2, [7, 5]), (ZH, 2, [1, 3]), (CNN, 2, [9, 10]),
                                (AMN, 1, [8])]
     assert hits[0]["paragraphs"][0]["snippet"].count("<mark>B-52</mark>") == 1
 
 
 def test_multi_select_through_the_query_string(client):
     data = client.get("/api/search?q=Soleimani&source=CNN&source=AMN").get_json()
-    assert [h["article_id"] for h in data["hits"]] == [CNN, AMN]
+    assert [h["article_id"] for h in data["hits"]] == [AMN, CNN]
     assert data["filters"]["source"] == ["cnn", "amn"]
     assert [(b["value"], b["paragraphs"], b["selected"]) for b in data["facets"]["source"]] == [
         ("cnn", 5, True), ("amn", 4, True), ("esta", 2, False), ("zero hedge", 2, False)]

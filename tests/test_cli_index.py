@@ -125,3 +125,51 @@ def test_index_folder_from_the_environment(tmp_path: Path, monkeypatch, capsys) 
     monkeypatch.setenv(config.INDEX_ENV, str(tmp_path / "from-env"))
     assert main(["index"]) == 0
     assert index.live_path(tmp_path / "from-env") is not None
+
+
+def _make_outdated(root: Path) -> Path:
+    """Turn the live build into one an older searchsvc wrote (meta.json without a format)."""
+    live = index.live_path(root)
+    meta_file = live / index.META
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    del meta["format"]
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    return live
+
+
+def test_if_needed_builds_only_a_missing_or_outdated_index(tmp_path: Path, capsys) -> None:
+    from searchsvc.app import create_app
+
+    root = tmp_path / "ix"
+    assert main(["index", "--index", str(root), "--if-needed"]) == 0  # none yet: builds
+    first = index.live_path(root)
+    assert first is not None
+    capsys.readouterr()
+    assert main(["index", "--index", str(root), "--if-needed"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith(f"{root} has a usable index; nothing to do")
+    assert index.live_path(root) == first
+
+    outdated = _make_outdated(root)
+    response = create_app(root).test_client().get("/api/search?q=Iran")
+    assert response.status_code == 503
+    assert response.get_json() == {"error": {
+        "code": "index_outdated",
+        "message": f"index at {outdated} was built by an older searchsvc (format 1, this one"
+                   f" reads {index.FORMAT}); rebuild it with `searchsvc index`"}}
+
+    assert main(["index", "--index", str(root), "--if-needed"]) == 0  # outdated: rebuilds
+    assert index.live_path(root) != outdated
+    assert index.read_meta(index.live_path(root))["format"] == index.FORMAT
+
+
+def test_update_of_an_outdated_index_is_a_full_build(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "ix"
+    assert main(["index", "--index", str(root)]) == 0
+    _make_outdated(root)
+    capsys.readouterr()
+    assert main(["index", "--index", str(root), "--update"]) == 0
+    out, _ = capsys.readouterr()
+    assert SUMMARY.match(out.splitlines()[0])
+    assert not any(line.startswith("update:") for line in out.splitlines())
+    assert index.is_usable(root)

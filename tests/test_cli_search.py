@@ -55,9 +55,9 @@ def test_plain_output_when_piped(seed_index):
     headings = [line for line in lines if re.match(r"\d+\. ", line)]
     assert headings == [
         "1. (untitled)",
-        "2. US defense officials divided over potential for Iranian attack on eve of grim"
+        "2. (untitled)",
+        "3. US defense officials divided over potential for Iranian attack on eve of grim"
         " anniversary",
-        "3. (untitled)",
         "4. Report: Iran-backed militias have weapons in place for planned revenge attack after"
         " nuke scientist killed",
     ]
@@ -65,7 +65,7 @@ def test_plain_output_when_piped(seed_index):
     assert "   AMN · 2020-12-11 · 002_2597359e734cd98a · 1 matching paragraph" in lines
     paragraphs = [line for line in lines if line.startswith("   ¶")]
     assert [line.split(":")[0].strip() for line in paragraphs] == [
-        "¶7", "¶5", "¶9", "¶10", "¶1", "¶3", "¶8"]
+        "¶7", "¶5", "¶1", "¶3", "¶9", "¶10", "¶8"]
     assert all("[B-52]" in line for line in paragraphs)
     assert "<mark>" not in out and "&amp;" not in out and "&#x27;" not in out
 
