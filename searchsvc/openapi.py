@@ -26,6 +26,7 @@ ERROR_CODES = {
     "method_not_allowed": "only GET is served",
     "index_missing": "no index has been built yet (503)",
     "index_corrupt": "the index cannot be read; rebuild it (503)",
+    "index_outdated": "the index was built by an older searchsvc; rebuild it (503)",
     "internal_error": "a bug in the service (500); please report it",
 }
 
@@ -254,7 +255,8 @@ def _json(schema: dict, description: str) -> dict:
 
 def _errors(*statuses: int) -> dict:
     what = {400: "a parameter is wrong (code and param say which)",
-            404: "not found", 503: "no readable index (index_missing, index_corrupt)"}
+            404: "not found", 503: "no readable index (index_missing, index_corrupt,"
+                                                 " index_outdated)"}
     return {str(status): _json(_ref("Error"), what[status]) for status in statuses}
 
 

@@ -288,9 +288,9 @@ def _relaxed(node: query.Query) -> query.Query | None:
     matches, more of them score higher) while what the user spelled out stays required:
     ``-word``, typed phrases, OR groups, scopes. None when there is nothing to relax.
 
-    A hyphenated word ("shock-sound") counts as its parts here, as in BM25: text that
-    says "shock waves ... sound" is a partial match, not none. (Adding the phrase as a
-    bonus lowered MED; docs/evaluation.md.)"""
+    A hyphenated word ("B-52", "shock-sound") stays one word, its parts side by side:
+    counting the parts as separate words raised Cranfield and CISI but lowered MED
+    (docs/evaluation.md)."""
     if isinstance(node, query.AndNot):
         inner = _relaxed(node.a)
         return None if inner is None else query.AndNot(inner, node.b)
@@ -300,19 +300,10 @@ def _relaxed(node: query.Query) -> query.Query | None:
     required = [child for child in node.subqueries if not _is_plain(child)]
     if len(plain) < (1 if required else 2):
         return None
-    any_word = query.Or([_split_parts(child) for child in plain])
+    any_word = query.Or(plain)
     if not required:
         return any_word
     return query.AndMaybe(query.And(required) if len(required) > 1 else required[0], any_word)
-
-
-def _split_parts(clause: query.Query) -> query.Query:
-    if isinstance(clause, query.Phrase) and not clause.char_ranges:
-        return query.Or([query.Term(clause.fieldname, word, boost=clause.boost)
-                         for word in clause.words])
-    if clause.is_leaf():
-        return clause
-    return clause.apply(_split_parts)
 
 
 def _one_word(leaf: query.Query) -> bool:

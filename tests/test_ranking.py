@@ -33,10 +33,10 @@ def needs_corpora(test):
 
 QUERIES = [str(number) for number in range(1, 21)]  # Cranfield queries 1..20
 # Measured 2026-11-21 with the defaults of that day (scripts/evaluate.py, depth 1000):
-# whole-article ranking, relaxed hyphenated words, query stop words (docs/evaluation.md).
-# Before those changes: MAP 0.3056, nDCG@10 0.3876, mean rank 267.48.
-BASELINE = {"MAP": 0.3568, "nDCG@10": 0.4415}
-BASELINE_MEAN_RANK = 180.29  # of the 143 relevant documents, 1001 for one not retrieved
+# articles ranked as whole documents, relaxation that keeps operators, query stop words
+# (docs/evaluation.md, rows 9-13). Before them: MAP 0.3056, nDCG@10 0.3876, mean rank 267.48.
+BASELINE = {"MAP": 0.3440, "nDCG@10": 0.4245}
+BASELINE_MEAN_RANK = 191.11  # of the 143 relevant documents, 1001 for one not retrieved
 TOLERANCE = {"MAP": 0.005, "nDCG@10": 0.005}
 RANK_TOLERANCE = 3.0
 
@@ -81,10 +81,11 @@ def test_cranfield_relevant_documents_do_not_sink(cranfield, cranfield_run):
 
 @needs_corpora
 def test_every_query_is_answered(cranfield_run):
-    """Long questions with punctuation and hyphenated words still find something. Query 8
-    ("what methods -dash exact or approximate -dash are ...") says NOT dash, and a query with
-    an operator is not relaxed: nothing has every word."""
-    assert {q for q in QUERIES if not cranfield_run[q]} <= {"8"}
+    """Long questions with punctuation, hyphenated words and operators find something: query
+    8 ("what methods -dash exact or approximate -dash are ...") is relaxed with "dash" still
+    excluded."""
+    assert [q for q in QUERIES if not cranfield_run[q]] == []
+    assert len(cranfield_run["8"]) > 10
 
 
 @needs_corpora
@@ -132,9 +133,9 @@ def test_a_negated_word_stays_excluded_when_the_words_are_relaxed():
     assert describe(fallback.b) == "dash"
 
 
-def test_a_hyphenated_word_is_relaxed_into_its_parts():
+def test_a_hyphenated_word_stays_one_word_when_the_words_are_relaxed():
     fallback = parse("shock-sound wave interaction").fallback
-    assert describe(fallback.a) == "(shock OR sound OR wave OR interact)"
+    assert describe(fallback.a) == '("shock sound" OR wave OR interact)'
 
 
 def test_the_query_leaves_out_question_words_but_the_index_keeps_them():
