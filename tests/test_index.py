@@ -318,6 +318,21 @@ def test_update_with_only_additions_equals_a_full_rebuild(tmp_path: Path) -> Non
     index.build(fresh, corpus)
     assert answers(updated) == answers(fresh)
     assert stored(updated) == stored(fresh)
+    assert article_ranking(updated) == article_ranking(fresh)  # the article index too
+    assert article_ranking(updated)["bomber"][0][0] == "004_new"
+
+
+def article_ranking(root: Path) -> dict[str, list[tuple[str, float]]]:
+    """Each query's articles as ranked by the article index, (article id, rounded score)."""
+    from searchsvc.live import open_snapshot
+    from searchsvc.search import SearchRequest, ranked_articles
+
+    snapshot = open_snapshot(index.live_path(root))
+    try:
+        return {q: [(a, round(score, 6)) for a, score in
+                    ranked_articles(snapshot, SearchRequest(q=q))] for q in QUERIES}
+    finally:
+        snapshot.close()
 
 
 def test_update_without_changes_changes_nothing(tmp_path: Path) -> None:
