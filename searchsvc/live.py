@@ -28,6 +28,7 @@ class Snapshot:
     columns: dict[str, list]  # per-document values, read once: facets and grouping use them
     articles: Searcher  # the article index, for ranking articles
     article_docnums: dict[str, int]  # article id -> its docnum in ``articles``
+    article_ids: list[str]  # docnum in ``articles`` -> article id
 
     def close(self) -> None:
         self.searcher.close()
@@ -45,8 +46,8 @@ def open_snapshot(path: Path) -> Snapshot:
         columns = {name: list(reader.column_reader(name)) for name in COLUMNS[1:]}
         columns["pid"] = [fields["pid"] for fields in reader.all_stored_fields()]
         articles = whoosh_index.open_dir(str(path / ARTICLES)).searcher(weighting=weighting())
-        article_docnums = {fields["article_id"]: docnum for docnum, fields
-                           in articles.reader().iter_docs()}
+        article_ids = [fields["article_id"] for fields in articles.reader().all_stored_fields()]
+        article_docnums = {article: docnum for docnum, article in enumerate(article_ids)}
     except IndexOutdated as error:
         raise Unavailable("index_outdated", str(error)) from None
     except IndexError_ as error:
@@ -56,7 +57,7 @@ def open_snapshot(path: Path) -> Snapshot:
             "index_corrupt",
             f"the index in {path} cannot be read ({type(error).__name__}: {error}); rebuild it",
         ) from None
-    return Snapshot(searcher, meta, Path(path), columns, articles, article_docnums)
+    return Snapshot(searcher, meta, Path(path), columns, articles, article_docnums, article_ids)
 
 
 class LiveIndex:

@@ -389,8 +389,8 @@ def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
                     articles: set[str]) -> list[tuple[str, float]]:
     numbers = {snapshot.article_docnums[a] for a in articles if a in snapshot.article_docnums}
     results = snapshot.articles.search(article_query(tier_query), filter=numbers, limit=None)
-    stored = snapshot.articles.stored_fields
-    scores = {stored(hit.docnum)["article_id"]: hit.score for hit in results}
+    ids = snapshot.article_ids
+    scores = {ids[docnum]: score for score, docnum in results.top_n}
     # Every article a paragraph matched holds the query's positive part; 0 only in case.
     return sorted(((a, scores.get(a, 0.0)) for a in articles),
                   key=lambda pair: (-round(pair[1], 9), pair[0]))
