@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from flask import Flask, jsonify, request
 
-from . import config
+from . import settings
 from .errors import SearchError
 from .live import LiveIndex
 
@@ -19,21 +20,23 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(index: str | Path | None = None, **overrides) -> Flask:
-    """The app over the index folder ``index`` (default: $SEARCHSVC_INDEX or ``index/``)."""
+    """The app over the index folder ``index`` (default: $SEARCHSVC_INDEX or ``./index``)."""
+    # The page's files come with the installed package (web/ in the repository).
+    web = Path(str(files("searchsvc.web")))
     app = Flask(
         __name__,
-        template_folder=str(config.WEB_DIR / "templates"),
-        static_folder=str(config.WEB_DIR / "static"),
+        template_folder=str(web / "templates"),
+        static_folder=str(web / "static"),
     )
-    app.config.update(INDEX=str(config.index_dir(index)), JSON_SORT_KEYS=False)
+    app.config.update(INDEX=str(settings.index_dir(index)), JSON_SORT_KEYS=False)
     app.config.update(overrides)
     app.json.sort_keys = False
     app.extensions["searchsvc.index"] = LiveIndex(Path(app.config["INDEX"]))
 
     from .api import bp as api_bp
     from .api import not_found as api_not_found
-    from .web import bp as web_bp
-    from .web import page_not_found
+    from .pages import bp as web_bp
+    from .pages import page_not_found
 
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)

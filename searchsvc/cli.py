@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, config
+from . import __version__, settings
 
 
 def _progress(total_hint: int | None):
@@ -33,11 +33,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .index import IndexError_, StrictBuildError, build, is_usable
 
     corpus = (None if args.jsonl and args.corpus is None
-              else Path(args.corpus or config.DEFAULT_CORPUS))
-    root = config.index_dir(args.index)
+              else settings.corpus_dir(args.corpus))
+    root = settings.index_dir(args.index)
     if args.if_needed and is_usable(root):
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
+    if corpus is not None and not corpus.is_dir():
+        print(f"error: corpus folder {corpus} does not exist; pass --corpus DIR or set"
+              f" {settings.CORPUS_ENV}", file=sys.stderr)
+        return 2
     total = sum(1 for _ in corpus.rglob("*.txt")) if corpus and corpus.is_dir() else None
     tick, close = _progress(total)
 
@@ -75,10 +79,11 @@ def _open(index: str | None):
     from .index import live_path
     from .live import open_snapshot
 
-    root = config.index_dir(index)
+    root = settings.index_dir(index)
     path = live_path(root)
     if path is None:
-        raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`")
+        raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
+                         f" --index DIR or set {settings.INDEX_ENV}")
     return open_snapshot(path)
 
 
@@ -135,10 +140,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .index import live_path
 
-    root = config.index_dir(args.index)
+    root = settings.index_dir(args.index)
     if live_path(root) is None:
         print(f"warning: no index in {root} yet; the API answers 503 until `searchsvc index`"
-              " builds one", file=sys.stderr)
+              f" builds one (or pass --index DIR or set {settings.INDEX_ENV})", file=sys.stderr)
     app = create_app(root)
     print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="searchsvc")
@@ -152,12 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="build or update the index from a corpus")
     index.add_argument("--corpus", metavar="DIR",
-                       help=f"corpus folder of .txt articles (default: {config.DEFAULT_CORPUS})")
+                       help=f"corpus folder of .txt articles (default: ${settings.CORPUS_ENV}"
+                            f" or ./{settings.DEFAULT_CORPUS})")
     index.add_argument("--jsonl", metavar="FILE",
                        help="also (or, without --corpus, only) read articles from JSON Lines")
     index.add_argument("--index", metavar="DIR",
-                       help=f"index folder (default: ${config.INDEX_ENV}"
-                            f" or {config.DEFAULT_INDEX})")
+                       help=f"index folder (default: ${settings.INDEX_ENV}"
+                            f" or ./{settings.DEFAULT_INDEX})")
     index.add_argument("--update", action="store_true",
                        help="re-index only articles added, changed or removed since the last build")
     index.add_argument("--if-needed", action="store_true",

@@ -32,8 +32,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ir_measures
-from ir_measures import AP, P, nDCG
+try:
+    import ir_measures
+    from ir_measures import AP, P, nDCG
+except ImportError as missing:  # the service installs without the evaluation tools
+    raise ImportError(
+        "searchsvc.evaluate needs the evaluation extras: pip install 'searchsvc[eval]'"
+    ) from missing
 
 from . import analysis, index, query, search
 from .live import open_snapshot

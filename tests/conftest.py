@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import config, index
+from searchsvc import index
+from tests.paths import SEEDS
 
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index root built once from the seed corpus (``seeds/`` with its catalog)."""
     root = tmp_path_factory.mktemp("seed-index")
-    index.build(root, config.DEFAULT_CORPUS)
+    index.build(root, SEEDS)
     return root
 
 

@@ -22,14 +22,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(index_root: Path) -> Iterator[str]:
-    """Start the production server on a free loopback port; yield its base URL."""
+def running_server(index_root: Path | None, command: list[str] | None = None,
+                   cwd: Path | None = None) -> Iterator[str]:
+    """Start the production server on a free loopback port; yield its base URL.
+
+    ``command`` runs instead of this interpreter's ``searchsvc`` (e.g. an installed wheel's);
+    ``index_root`` None leaves the index to the command's own default (``./index``)."""
     port = free_port()
-    env = {**os.environ, "SEARCHSVC_INDEX": str(index_root)}
+    env = dict(os.environ)
+    if index_root is not None:
+        env["SEARCHSVC_INDEX"] = str(index_root)
+    else:
+        env.pop("SEARCHSVC_INDEX", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "searchsvc.cli", "serve", "--host", "127.0.0.1",
+        [*(command or [sys.executable, "-m", "searchsvc.cli"]), "serve", "--host", "127.0.0.1",
          "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

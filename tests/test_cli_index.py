@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import config, index
+from searchsvc import index, settings
 from searchsvc.cli import main
+from tests.paths import REPO
 
 SUMMARY = re.compile(r"^indexed (\d+) articles, (\d+) paragraphs in \d+\.\d s → (\S+)$")
 
 
 @pytest.fixture(autouse=True)
 def _no_index_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(config.INDEX_ENV, raising=False)
+    monkeypatch.delenv(settings.INDEX_ENV, raising=False)
 
 
 @pytest.fixture
@@ -32,7 +33,9 @@ def bad_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
-def test_seed_build_without_warnings_exits_0_even_when_strict(tmp_path: Path, capsys) -> None:
+def test_seed_build_without_warnings_exits_0_even_when_strict(tmp_path: Path, capsys,
+                                                             monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
     assert main(["index", "--index", str(tmp_path / "ix"), "--strict"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
@@ -79,7 +82,8 @@ def test_strict_exit_code_through_the_real_command(tmp_path: Path, bad_corpus: P
                          text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 1
     assert "warning: latin.txt: skipped: not UTF-8 text" in bad.stderr
-    good = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    # No --corpus: ./seeds of the current directory.
+    good = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=REPO)
     assert good.returncode == 0, good.stderr
     assert good.stderr == ""
     assert good.stdout.startswith("indexed 4 articles, 59 paragraphs")
@@ -117,12 +121,13 @@ def test_missing_corpus_is_an_error_with_exit_2(tmp_path: Path, capsys) -> None:
     code = main(["index", "--corpus", str(tmp_path / "nowhere"), "--index", str(root)])
     assert code == 2
     _, err = capsys.readouterr()
-    assert err.strip() == f"error: corpus folder {tmp_path / 'nowhere'} does not exist"
+    assert err.strip() == (f"error: corpus folder {tmp_path / 'nowhere'} does not exist;"
+                           " pass --corpus DIR or set SEARCHSVC_CORPUS")
     assert index.live_path(root) is None
 
 
 def test_index_folder_from_the_environment(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv(config.INDEX_ENV, str(tmp_path / "from-env"))
+    monkeypatch.setenv(settings.INDEX_ENV, str(tmp_path / "from-env"))
     assert main(["index"]) == 0
     assert index.live_path(tmp_path / "from-env") is not None
 

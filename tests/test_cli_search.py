@@ -164,5 +164,6 @@ def test_strict_error_says_where(capsys, seed_index):
 def test_missing_index(capsys, tmp_path):
     with pytest.raises(SystemExit) as exited:  # exit status 1, the message on stderr
         main(["search", "Iran", "--index", str(tmp_path)])
-    assert exited.value.code == f"error: no index in {tmp_path}; build one with `searchsvc index`"
+    assert exited.value.code == (f"error: no index in {tmp_path}; build one with `searchsvc"
+                                 " index`, or pass --index DIR or set SEARCHSVC_INDEX")
     assert capsys.readouterr().out == ""

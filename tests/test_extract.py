@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import config
 from searchsvc.corpus import UNKNOWN_SOURCE, Article, read_folder
 from searchsvc.extract import extract, normalize, parse_date, residue_reason, split_blocks
+from tests.paths import SEEDS as SEED_DIR
 
 CNN, ESTA, AMN, ZH = (
     "000_a2d3934c72cc6993",
@@ -61,7 +61,7 @@ def read(folder: Path) -> tuple[dict[str, Article], list]:
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, Article]:
-    articles, problems = read(config.DEFAULT_CORPUS)
+    articles, problems = read(SEED_DIR)
     assert problems == []
     return articles
 
@@ -70,7 +70,7 @@ def seeds() -> dict[str, Article]:
 def uncatalogued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Article]:
     """The seed texts without catalog.csv: all metadata must come from the text."""
     folder = tmp_path_factory.mktemp("no-catalog")
-    for path in config.DEFAULT_CORPUS.glob("*.txt"):
+    for path in SEED_DIR.glob("*.txt"):
         shutil.copy(path, folder / path.name)
     articles, problems = read(folder)
     assert problems == []
@@ -96,7 +96,7 @@ def test_seed_article_metadata_and_paragraphs(seeds, article_id: str) -> None:
 def test_every_line_of_a_seed_is_a_paragraph_or_set_aside(seeds, article_id: str) -> None:
     """No line disappears: each non-blank line is a paragraph, or residue/metadata — and the
     seed files hold one paragraph per line (CNN, ESTA) or per blank-line block (AMN, ZH)."""
-    raw = (config.DEFAULT_CORPUS / f"{article_id}.txt").read_text(encoding="utf-8")
+    raw = (SEED_DIR / f"{article_id}.txt").read_text(encoding="utf-8")
     lines = [normalize(line) for line in raw.splitlines() if normalize(line)]
     paragraphs = seeds[article_id].paragraphs
     set_aside = [line for line in lines if line not in paragraphs]
@@ -112,7 +112,7 @@ def test_residue_and_metadata_lines_are_not_paragraphs(seeds, block: str) -> Non
 
 
 def test_amn_head_is_read_as_residue_headline_caption_and_date() -> None:
-    text = (config.DEFAULT_CORPUS / f"{AMN}.txt").read_text(encoding="utf-8")
+    text = (SEED_DIR / f"{AMN}.txt").read_text(encoding="utf-8")
     assert extract(text).dropped == [
         ("Navigation", "navigation label"),
         (RESIDUE[1], "channel promotion"),
@@ -296,7 +296,7 @@ def test_parse_date_needs_a_four_digit_year() -> None:
 
 
 def test_non_breaking_spaces_become_plain_spaces_in_paragraphs(seeds) -> None:
-    raw = (config.DEFAULT_CORPUS / f"{ZH}.txt").read_text(encoding="utf-8")
+    raw = (SEED_DIR / f"{ZH}.txt").read_text(encoding="utf-8")
     assert "the\u00a0New York Times\u00a0was" in raw  # the seed really has them
     assert "told the New York Times was intended" in seeds[ZH].paragraphs[0]
     for article in seeds.values():

@@ -16,8 +16,9 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from searchsvc import config, index
+from searchsvc import index
 from searchsvc.index import BuildError
+from tests.paths import SEEDS
 
 SEED_PARAGRAPHS = {
     "000_a2d3934c72cc6993": 19,
@@ -61,7 +62,7 @@ def builds(root: Path) -> list[str]:
 
 
 def copy_seeds(folder: Path) -> Path:
-    shutil.copytree(config.DEFAULT_CORPUS, folder)
+    shutil.copytree(SEEDS, folder)
     return folder
 
 
@@ -125,7 +126,7 @@ def test_seed_index_has_no_residue_or_nbsp(seed_index: Path) -> None:
 
 def test_killed_build_leaves_the_old_index_serving(tmp_path: Path) -> None:
     root = tmp_path / "ix"
-    old = index.build(root, config.DEFAULT_CORPUS)
+    old = index.build(root, SEEDS)
     old_live = index.live_path(root)
     big = tmp_path / "big"
     big.mkdir()
@@ -168,7 +169,7 @@ def test_killed_build_leaves_the_old_index_serving(tmp_path: Path) -> None:
     assert index.read_meta(old_live)["articles"] == 4
     assert partials[0].exists()  # the killed build's folder is left behind …
 
-    again = index.build(root, config.DEFAULT_CORPUS)  # … the lock was released with the process
+    again = index.build(root, SEEDS)  # … the lock was released with the process
     assert not partials[0].exists()  # … and the next build cleans it
     assert not any(p.name.endswith(index.PARTIAL) for p in root.iterdir())
     assert index.live_path(root) == again.path.resolve()
@@ -176,7 +177,7 @@ def test_killed_build_leaves_the_old_index_serving(tmp_path: Path) -> None:
 
 def test_build_that_fails_midway_leaves_the_old_index_serving(tmp_path: Path) -> None:
     root = tmp_path / "ix"
-    index.build(root, config.DEFAULT_CORPUS)
+    index.build(root, SEEDS)
     old_live = index.live_path(root)
     corpus = copy_seeds(tmp_path / "corpus")
     (corpus / "004_new.txt").write_text("A new article about the embassy.\n", encoding="utf-8")
@@ -202,7 +203,7 @@ def test_build_that_fails_after_commit_leaves_the_old_index_serving(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "ix"
-    index.build(root, config.DEFAULT_CORPUS)
+    index.build(root, SEEDS)
     old_live = index.live_path(root)
 
     def fail(*args, **kwargs):
@@ -211,7 +212,7 @@ def test_build_that_fails_after_commit_leaves_the_old_index_serving(
     monkeypatch.setattr(index, "_finish", fail)
     for update in (False, True):
         with pytest.raises(OSError, match="no space left"):
-            index.build(root, config.DEFAULT_CORPUS, update=update)
+            index.build(root, SEEDS, update=update)
         assert index.live_path(root) == old_live
         assert builds(root) == [old_live.name]
 
@@ -220,14 +221,14 @@ def test_a_second_build_at_once_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "ix"
     root.mkdir()
     with index._BuildLock(root), pytest.raises(BuildError, match="another build is running"):
-        index.build(root, config.DEFAULT_CORPUS)
+        index.build(root, SEEDS)
     assert index.live_path(root) is None
     assert builds(root) == []
 
 
 def test_missing_corpus_is_a_build_error_and_changes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "ix"
-    index.build(root, config.DEFAULT_CORPUS)
+    index.build(root, SEEDS)
     old_live = index.live_path(root)
     with pytest.raises(BuildError, match="does not exist"):
         index.build(root, tmp_path / "nowhere")
@@ -237,7 +238,7 @@ def test_missing_corpus_is_a_build_error_and_changes_nothing(tmp_path: Path) -> 
 
 def test_old_builds_are_cleaned(tmp_path: Path) -> None:
     root = tmp_path / "ix"
-    paths = [index.build(root, config.DEFAULT_CORPUS).path for _ in range(4)]
+    paths = [index.build(root, SEEDS).path for _ in range(4)]
     assert len(set(paths)) == 4
     assert builds(root) == sorted(p.name for p in paths[-2:])  # live + one previous
     assert index.live_path(root) == paths[-1].resolve()
@@ -337,16 +338,16 @@ def article_ranking(root: Path) -> dict[str, list[tuple[str, float]]]:
 
 def test_update_without_changes_changes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "ix"
-    index.build(root, config.DEFAULT_CORPUS)
+    index.build(root, SEEDS)
     before = answers(root)
-    summary = index.build(root, config.DEFAULT_CORPUS, update=True)
+    summary = index.build(root, SEEDS, update=True)
     assert (summary.added, summary.changed, summary.removed, summary.unchanged) == (0, 0, 0, 4)
     assert (summary.articles, summary.paragraphs) == (4, 59)
     assert answers(root) == before
 
 
 def test_update_without_an_index_is_a_full_build(tmp_path: Path) -> None:
-    summary = index.build(tmp_path / "ix", config.DEFAULT_CORPUS, update=True)
+    summary = index.build(tmp_path / "ix", SEEDS, update=True)
     assert summary.mode == "full"
     assert (summary.articles, summary.paragraphs) == (4, 59)
 

@@ -8,7 +8,8 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from searchsvc import config, index
+from searchsvc import index
+from tests.paths import SEEDS
 
 from .server import running_server
 
@@ -20,7 +21,7 @@ def _get(url: str) -> tuple[int, dict]:
 
 def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    shutil.copytree(config.DEFAULT_CORPUS, corpus)
+    shutil.copytree(SEEDS, corpus)
     root = tmp_path / "index"
     index.build(root, corpus)
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from searchsvc import config, evaluate, index
+from searchsvc import evaluate, index
 from searchsvc.analysis import QUERY_STOP_WORDS, STOP_WORDS
 from searchsvc.live import open_snapshot
 from searchsvc.query import describe, parse
 from searchsvc.search import SearchRequest, ranked_articles, search
+from tests.paths import CORPORA
 
-CORPORA = config.REPO_ROOT.parent / "shared" / "corpora"
 CRANFIELD = CORPORA / "cranfield"
 
 

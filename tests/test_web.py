@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import index, web
+from searchsvc import index, pages
 from searchsvc.app import create_app
 from searchsvc.facets import Bucket
 from searchsvc.search import SearchRequest
@@ -240,7 +240,7 @@ def test_month_and_year_charts_for_long_spans():
     days = [bucket("2020-01-05", 1), bucket("2020-06-01", 3), bucket("undated", 2)]
     months = [bucket("2020-01", 1), bucket("2020-06", 3), bucket("undated", 2)]
     with create_app("/nonexistent").test_request_context():
-        chart = web._chart(request, filters, days, months)
+        chart = pages._chart(request, filters, days, months)
         assert chart.unit == "month" and chart.undated == 2
         assert [b.value for b in chart.bars] == [f"2020-{m:02d}" for m in range(1, 7)]
         assert [b.level for b in chart.bars] == [7, 0, 0, 0, 0, 20]
@@ -249,7 +249,7 @@ def test_month_and_year_charts_for_long_spans():
 
         long_days = [bucket("2001-03-01", 1), bucket("2020-06-01", 3)]
         long_months = [bucket("2001-03", 1), bucket("2020-06", 3)]
-        chart = web._chart(request, filters, long_days, long_months)
+        chart = pages._chart(request, filters, long_days, long_months)
         assert chart.unit == "year" and len(chart.bars) == 20
         assert chart.bars[0].value == "2001" and chart.bars[-1].articles == 3
 
@@ -511,14 +511,14 @@ def test_static_assets_are_served(client):
 
 
 def test_formatting_helpers():
-    assert web.human_date("2020-12-31") == "31 Dec 2020"
-    assert web.human_date("2020-01") == "Jan 2020"
-    assert web.human_date("2020") == "2020"
-    assert web.human_date(None) == "undated"
-    assert web.article_label(" Title ", "CNN", "text") == "Title"
-    assert web.article_label("", "CNN", "one two") == "CNN: one two"
-    assert web.article_label("", "", "") == "Unknown source: untitled article"
-    assert web.first_words("a b c d", 2) == "a b…"
+    assert pages.human_date("2020-12-31") == "31 Dec 2020"
+    assert pages.human_date("2020-01") == "Jan 2020"
+    assert pages.human_date("2020") == "2020"
+    assert pages.human_date(None) == "undated"
+    assert pages.article_label(" Title ", "CNN", "text") == "Title"
+    assert pages.article_label("", "CNN", "one two") == "CNN: one two"
+    assert pages.article_label("", "", "") == "Unknown source: untitled article"
+    assert pages.first_words("a b c d", 2) == "a b…"
 
 
 def test_article_view_marks_name_variants_the_search_also_found(client):

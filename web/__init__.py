@@ -1,0 +1,1 @@
+"""The page's templates and static files, installed as the package ``searchsvc.web``."""
