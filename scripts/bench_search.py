@@ -19,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from searchsvc.index import live_path  # noqa: E402
-from searchsvc.live import open_snapshot  # noqa: E402
-from searchsvc.search import SearchRequest, search  # noqa: E402
+from searchsvc.engine import open_engine  # noqa: E402
+from searchsvc.models import SearchRequest  # noqa: E402
 
 QUERIES = [
     "oil prices", "said", "cocoa", "bank of japan interest rates", "OPEC", '"crude oil"',
@@ -43,21 +42,20 @@ def main() -> int:
     parser.add_argument("index", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    path = live_path(args.index)
-    if path is None:
+    engine = open_engine(args.index)
+    if not engine.is_usable():
         print(f"error: no index in {args.index}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    snapshot = open_snapshot(path)
-    print(f"opened {snapshot.meta.get('paragraphs')} paragraphs in "
-          f"{time.perf_counter() - started:.2f} s")
+    paragraphs = engine.health().paragraphs  # opens the index
+    print(f"opened {paragraphs} paragraphs in {time.perf_counter() - started:.2f} s")
     timings: dict[str, list[float]] = {name: [] for name in SETTINGS}
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
     for _ in range(args.runs):
         for q in QUERIES:
             for name, base in SETTINGS.items():
                 t = time.perf_counter()
-                search(snapshot, replace(base, q=q))
+                engine.search(replace(base, q=q))
                 elapsed = (time.perf_counter() - t) * 1000
                 timings[name].append(elapsed)
                 if name == "default":

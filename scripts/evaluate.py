@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from searchsvc import evaluate  # noqa: E402
+from searchsvc.settings import Settings  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"articles retrieved per query (default {evaluate.DEPTH})")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="change a tuning constant for this run: "
-                             + ", ".join(evaluate.TUNABLES))
+                             + ", ".join(f.name.upper() for f in fields(Settings)))
     parser.add_argument("--runs", type=Path, metavar="DIR",
                         help="also write each run in TREC format to DIR/<collection>.run")
     parser.add_argument("--per-query", action="store_true",
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--set {item!r}: expected NAME=VALUE")
         settings[name.strip()] = value.strip()
     try:
-        evaluate.apply_settings(settings)
+        tuning = Settings().with_overrides(settings)
     except ValueError as error:
         parser.error(str(error))
 
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for path in args.collections:
         try:
-            result = evaluate.evaluate(path, args.index_dir, args.depth, on_run=save)
+            result = evaluate.evaluate(path, args.index_dir, args.depth, on_run=save,
+                                       settings=tuning)
         except FileNotFoundError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test
 .venv/bin/ruff check searchsvc tests scripts
+.venv/bin/mypy  # the files and settings are in pyproject.toml
 exec .venv/bin/python -m pytest -q "$@"

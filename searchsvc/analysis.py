@@ -1,8 +1,10 @@
-"""Text analysis shared by documents and queries.
+"""Text analysis shared by documents, queries and snippets, in plain Python (no engine).
 
-One chain, built from whoosh filters and nltk's Snowball stemmer (which needs no nltk
-data): words → lower case → accents folded → possessives and apostrophes handled →
-word parts → (stop words → stems, for the stemmed copy).
+One chain, with nltk's regex tokenizer and Snowball stemmer (which need no nltk data):
+words → lower case → accents folded → possessives and apostrophes handled → word parts →
+(stop words → stems, for the stemmed copy). Every engine indexes what :func:`tokens`
+gives (``searchsvc.engine.whoosh.analysis`` wires it into whoosh), and the snippets mark
+the same tokens, so a highlight always falls on what was matched.
 
 Word parts follow Elasticsearch's ``word_delimiter_graph``: "B-52", "B52" and "b 52"
 are all the tokens ``b`` ``52``; at index time the joined form ``b52`` is added at
@@ -20,15 +22,6 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
-from whoosh.analysis import (
-    Analyzer,
-    Filter,
-    LowercaseFilter,
-    StemFilter,
-    StopFilter,
-    Token,
-    Tokenizer,
-)
 
 # A word, with inner hyphens, apostrophes or dots kept so that word parts can be
 # handled below (the tokenizer alone would lose the fact that "B-52" is one word).
@@ -67,11 +60,14 @@ _ACRONYM = re.compile(r"(?:[a-z]\.){1,}[a-z]\.?")
 _PART_SPLIT = re.compile(r"[._\-\u2010\u2011]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 
 _stemmer = SnowballStemmer("english")
+_tokenizer = RegexpTokenizer(TOKEN_PATTERN)
+
+Token = tuple[str, int, int, int]  # (word, position, start character, end character)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball English stem. A module-level function: whoosh pickles it into the schema."""
+    """Snowball English stem. A module-level function: an engine may pickle it."""
     return _stemmer.stem(word)
 
 
@@ -81,126 +77,53 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class FoldFilter(Filter):
-    """Accent folding (NFKD, combining marks dropped)."""
+def tokens(text: str, *, index: bool = False, split: bool = True,
+           start_pos: int = 0, start_char: int = 0) -> Iterator[Token]:
+    """The words of ``text`` (lower case, folded, in parts) with positions and character
+    offsets into ``text``. ``index``: also the joined form of a word in parts (``b52``).
+    ``split=False`` takes the whole text as one word (an engine's untokenised value).
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for token in tokens:
-            if not token.text.isascii():
-                token.text = fold(token.text)
-            yield token
-
-
-class WordPartsFilter(Filter):
-    """Possessives, apostrophes, acronyms and word parts (see the module docstring).
-
-    Positions are renumbered so that phrases still line up after a word splits.
-    """
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        position = 0
-        for token in tokens:
-            mode = getattr(token, "mode", "")
-            text = token.text.translate(_APOSTROPHES)
-            if text.endswith("'s"):
-                text = text[:-2]
-            text = text.replace("'", "")
-            if _ACRONYM.fullmatch(text):
-                text = text.replace(".", "")
-            parts = [p for p in _PART_SPLIT.split(text) if p]
-            if not parts:
-                continue
-            if len(parts) == 1:
-                token.text = parts[0]
-                token.pos = position
-                position += 1
-                yield token
-                continue
-            start = getattr(token, "startchar", None)
-            end = getattr(token, "endchar", None)
-            if mode == "index":
-                token.text = "".join(parts)
-                token.pos = position
-                yield token
-            offset = 0
-            for part in parts:
-                token.text = part
-                token.pos = position
-                position += 1
-                if start is not None and end is not None:
-                    found = text.find(part, offset)
-                    if found >= 0 and end - start == len(text):
-                        token.startchar = start + found
-                        token.endchar = start + found + len(part)
-                        offset = found + len(part)
-                yield token
-            if start is not None:
-                token.startchar, token.endchar = start, end
+    Positions are renumbered so that phrases still line up after a word splits."""
+    spans = _tokenizer.span_tokenize(text) if split else iter([(0, len(text))])
+    position = start_pos
+    for start, end in spans:
+        word = text[start:end].lower()
+        if not word.isascii():
+            word = fold(word)
+        word = word.translate(_APOSTROPHES)
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+        if _ACRONYM.fullmatch(word):
+            word = word.replace(".", "")
+        parts = [p for p in _PART_SPLIT.split(word) if p]
+        first, last = start_char + start, start_char + end
+        if not parts:
+            continue
+        if len(parts) == 1:
+            yield parts[0], position, first, last
+            position += 1
+            continue
+        if index:
+            yield "".join(parts), position, first, last
+        # Each part's own characters, where the analysed word still lines up with the text.
+        aligned = end - start == len(word)
+        offset = 0
+        for part in parts:
+            part_start, part_end = first, last
+            if aligned:
+                found = word.find(part, offset)
+                part_start, part_end = first + found, first + found + len(part)
+                offset = found + len(part)
+            yield part, position, part_start, part_end
+            position += 1
 
 
-class NltkTokenizer(Tokenizer):
-    """Words found by nltk's ``RegexpTokenizer`` (no nltk data needed), as whoosh tokens
-    with positions and character offsets, so that highlights fall on the original text."""
-
-    def __init__(self, pattern: str = TOKEN_PATTERN):
-        self.pattern = pattern
-        self._nltk = RegexpTokenizer(pattern)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NltkTokenizer) and other.pattern == self.pattern
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            spans: Iterator[tuple[int, int]] = iter([(0, len(value))])
-        else:
-            spans = self._nltk.span_tokenize(value)
-        for position, (start, end) in enumerate(spans):
-            token.text = value[start:end]
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-    def __getstate__(self) -> dict:
-        return {"pattern": self.pattern}  # the nltk object is rebuilt, not pickled
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["pattern"])
+def exact_words(text: str) -> list[str]:
+    """Every word as written (folded, in parts): the unstemmed copy's terms."""
+    return [word for word, _, _, _ in tokens(text)]
 
 
-def _base() -> Analyzer:
-    return NltkTokenizer() | LowercaseFilter() | FoldFilter() | WordPartsFilter()
-
-
-def stemming_analyzer(stop_words: frozenset[str] | None = None) -> Analyzer:
-    """The searchable copy: folded, split, stop words removed, stemmed."""
-    stoplist = STOP_WORDS if stop_words is None else stop_words
-    return (_base() | StopFilter(stoplist=stoplist, minsize=1, renumber=False)
-            | StemFilter(stemfn=stem))
-
-
-def query_analyzer() -> Analyzer:
-    """What a query's plain words go through: as the stemmed copy, with the longer
-    :data:`QUERY_STOP_WORDS` list ("what", "how", "about" only phrase the question)."""
-    return stemming_analyzer(QUERY_STOP_WORDS)
-
-
-def exact_analyzer() -> Analyzer:
-    """The exact copy: every word as written (folded), for phrases, prefixes and variants."""
-    return _base()
-
-
-def words(text: str, analyzer: Analyzer | None = None, mode: str = "query") -> list[str]:
-    """The terms an analyzer makes of ``text`` (query mode unless told)."""
-    analyzer = analyzer or stemming_analyzer()
-    return [t.text for t in analyzer(text, mode=mode)]
+def stemmed_words(text: str, stop_words: frozenset[str] = STOP_WORDS) -> list[str]:
+    """The stemmed copy's terms of ``text``: stop words left out, the rest stemmed."""
+    return [stem(word) for word, _, _, _ in tokens(text) if word not in stop_words]

@@ -10,32 +10,30 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from . import search as engine
-from .app import live_index
+from .engine import Engine
 from .errors import NotFound, SearchError
-from .openapi import openapi_document
+from .models import ExportRow
+from .openapi import CSV_COLUMNS, openapi_document
+from .params import check_window, export_format, int_param, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-EXPORT_FORMATS = ("json", "csv", "jsonl")
-CSV_COLUMNS = ("article_id", "paragraph", "title", "source", "date", "url", "score", "text")
 
-
-def snapshot():
-    return live_index(current_app).snapshot()
+def engine() -> Engine:
+    return current_app.extensions["searchsvc.engine"]
 
 
 @bp.get("/search")
 def search():
-    fmt = (request.args.get("format") or "json").strip().lower()
-    if fmt not in EXPORT_FORMATS:
-        raise SearchError("invalid_parameter",
-                          f"format={fmt!r} must be one of {', '.join(EXPORT_FORMATS)}", "format")
-    search_request = engine.SearchRequest.from_params(request.args)
-    snap = snapshot()
+    fmt = export_format(request.args)
+    search_engine = engine()
+    settings = search_engine.settings
+    wanted = search_request(request.args, settings)
     if fmt == "json":
-        return jsonify(engine.search(snap, search_request).to_dict())
-    rows = list(engine.export(snap, search_request))  # ranked before streaming: errors stay 4xx
+        check_window(wanted, settings)
+        return jsonify(search_engine.search(wanted).to_dict())
+    # Ranked before streaming, so that errors stay 4xx.
+    rows = search_engine.export(wanted, settings.export_limit)
     if fmt == "csv":
         body, mimetype = _csv(rows), "text/csv; charset=utf-8"
     else:
@@ -45,11 +43,11 @@ def search():
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
     response.headers["X-Total-Rows"] = str(len(rows))
-    response.headers["X-Export-Limit"] = str(engine.EXPORT_LIMIT)
+    response.headers["X-Export-Limit"] = str(settings.export_limit)
     return response
 
 
-def _csv(rows: list[engine.ExportRow]) -> Iterator[str]:
+def _csv(rows: list[ExportRow]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -71,31 +69,32 @@ def _cell(value: object) -> object:
     return value
 
 
-def _jsonl(rows: list[engine.ExportRow]) -> Iterator[str]:
+def _jsonl(rows: list[ExportRow]) -> Iterator[str]:
     for row in rows:
         yield json.dumps(asdict(row), ensure_ascii=False) + "\n"
 
 
 @bp.get("/articles/<path:article_id>", merge_slashes=False)  # ids may hold "//"
 def article(article_id: str):
-    return jsonify(asdict(engine.get_article(snapshot(), article_id)))
+    return jsonify(asdict(engine().article(article_id)))
 
 
 @bp.get("/paragraphs/<path:paragraph_id>/related", merge_slashes=False)
 def related(paragraph_id: str):
-    limit = engine.int_param(request.args, "limit", engine.RELATED_LIMIT, 1, 50)
-    hits = engine.related(snapshot(), paragraph_id, limit=limit)
+    search_engine = engine()
+    limit = int_param(request.args, "limit", search_engine.settings.related_limit, 1, 50)
+    hits = search_engine.related(paragraph_id, limit)
     return jsonify({"paragraph": paragraph_id, "related": [asdict(h) for h in hits]})
 
 
 @bp.get("/sources")
 def sources():
-    return jsonify({"sources": [asdict(s) for s in engine.sources(snapshot())]})
+    return jsonify({"sources": [asdict(s) for s in engine().sources()]})
 
 
 @bp.get("/health")
 def health():
-    return jsonify(engine.health(snapshot()))
+    return jsonify(asdict(engine().health()))
 
 
 @bp.get("/openapi.json")
@@ -103,11 +102,9 @@ def openapi():
     return jsonify(openapi_document())
 
 
-@bp.app_errorhandler(404)
-def not_found(error):
-    if request.path.startswith("/api/"):
-        return jsonify(NotFound("not_found", f"no such endpoint: {request.path}").to_dict()), 404
-    return error
+def not_found(_error=None):
+    """The API's 404 (the app sends /api/ addresses here, the rest to the page's)."""
+    return jsonify(NotFound("not_found", f"no such endpoint: {request.path}").to_dict()), 404
 
 
 @bp.app_errorhandler(500)

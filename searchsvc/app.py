@@ -8,8 +8,11 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 
 from . import settings
+from .engine import Engine, open_engine
 from .errors import SearchError
-from .live import LiveIndex
+from .settings import Settings
+
+ENGINE = "searchsvc.engine"
 
 # No inline script or style anywhere, nothing from another origin.
 CONTENT_SECURITY_POLICY = (
@@ -19,8 +22,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(index: str | Path | None = None, **overrides) -> Flask:
-    """The app over the index folder ``index`` (default: $SEARCHSVC_INDEX or ``./index``)."""
+def create_app(index: str | Path | None = None, tuning: Settings | None = None,
+               **overrides) -> Flask:
+    """The app over the index folder ``index`` (default: $SEARCHSVC_INDEX or ``./index``),
+    tuned by ``tuning`` (default: :class:`Settings` with the ``SEARCHSVC_*`` variables)."""
     # The page's files come with the installed package (web/ in the repository).
     web = Path(str(files("searchsvc.web")))
     app = Flask(
@@ -30,8 +35,9 @@ def create_app(index: str | Path | None = None, **overrides) -> Flask:
     )
     app.config.update(INDEX=str(settings.index_dir(index)), JSON_SORT_KEYS=False)
     app.config.update(overrides)
-    app.json.sort_keys = False
-    app.extensions["searchsvc.index"] = LiveIndex(Path(app.config["INDEX"]))
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's
+    app.extensions[ENGINE] = open_engine(Path(app.config["INDEX"]),
+                                         tuning or Settings.from_env())
 
     from .api import bp as api_bp
     from .api import not_found as api_not_found
@@ -63,5 +69,5 @@ def create_app(index: str | Path | None = None, **overrides) -> Flask:
     return app
 
 
-def live_index(app: Flask) -> LiveIndex:
-    return app.extensions["searchsvc.index"]
+def engine_of(app: Flask) -> Engine:
+    return app.extensions[ENGINE]

@@ -7,8 +7,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, settings
+from .models import count
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 def _progress(total_hint: int | None):
@@ -29,13 +34,23 @@ def _progress(total_hint: int | None):
     return tick, lambda: None
 
 
+def _tuning() -> settings.Settings:
+    """The settings with the environment's ``SEARCHSVC_*`` overrides; a bad one is one line."""
+    try:
+        return settings.Settings.from_env()
+    except ValueError as error:
+        raise SystemExit(f"error: {error} (from the environment)") from None
+
+
 def cmd_index(args: argparse.Namespace) -> int:
-    from .index import IndexError_, StrictBuildError, build, is_usable
+    from .engine import open_engine
+    from .errors import IndexProblem, StrictBuildError
 
     corpus = (None if args.jsonl and args.corpus is None
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
-    if args.if_needed and is_usable(root):
+    engine = open_engine(root, _tuning())
+    if args.if_needed and engine.is_usable():
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
     if corpus is not None and not corpus.is_dir():
@@ -49,8 +64,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"warning: {problem}", file=sys.stderr, flush=True)
 
     try:
-        summary = build(
-            root,
+        summary = engine.build(
             corpus,
             Path(args.jsonl) if args.jsonl else None,
             update=args.update,
@@ -61,11 +75,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         )
     except StrictBuildError as error:
         close()
-        for line in error.summary.lines()[1:]:
-            print(line)
+        print(f"skipped or repaired: {len(error.problems)}")
+        for line in error.problems:
+            print(f"  {line}")
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except IndexError_ as error:
+    except IndexProblem as error:
         close()
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -75,16 +90,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(index: str | None):
-    from .index import live_path
-    from .live import open_snapshot
+def _open(index: str | None) -> Engine:
+    from .engine import open_engine
 
     root = settings.index_dir(index)
-    path = live_path(root)
-    if path is None:
+    engine = open_engine(root, _tuning())
+    if not engine.is_usable():
         raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
                          f" --index DIR or set {settings.INDEX_ENV}")
-    return open_snapshot(path)
+    return engine
 
 
 def _terminal_marks(html_text: str, colour: bool) -> str:
@@ -99,15 +113,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     import json
 
     from .errors import SearchError
-    from .search import SearchRequest, search
+    from .params import search_request
 
     try:
-        request = SearchRequest.from_params({
+        engine = _open(args.index)
+        request = search_request({
             "q": args.query, "source": args.source, "from": args.date_from, "to": args.date_to,
             "sort": args.sort, "per_page": str(args.limit), "fuzzy": str(not args.exact),
             "strict": str(args.strict),
-        })
-        response = search(_open(args.index), request)
+        }, engine.settings)
+        response = engine.search(request)
     except SearchError as error:
         if args.json:
             print(json.dumps(error.to_dict()))
@@ -117,10 +132,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
         return 0
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    print(f"{response.total_articles} articles, {response.total_paragraphs} paragraphs"
+    print(f"{count(response.total_articles, 'article')},"
+          f" {count(response.total_paragraphs, 'paragraph')}"
           f" for {response.understood or '(everything)'} ({response.took_ms:.0f} ms)")
     if response.suggestion:
-        print(f"did you mean: {response.suggestion['q']}")
+        print(f"did you mean: {response.suggestion.q}")
     for rank, hit in enumerate(response.hits, start=1):
         title = hit.title or "(untitled)"
         print(f"\n{rank}. {title}\n   {hit.source} · {hit.date or 'undated'} · {hit.article_id}"
@@ -138,13 +154,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from .app import create_app
-    from .index import live_path
+    from .engine import open_engine
 
     root = settings.index_dir(args.index)
-    if live_path(root) is None:
+    tuning = _tuning()
+    if not open_engine(root, tuning).is_usable():
         print(f"warning: no index in {root} yet; the API answers 503 until `searchsvc index`"
               f" builds one (or pass --index DIR or set {settings.INDEX_ENV})", file=sys.stderr)
-    app = create_app(root)
+    app = create_app(root, tuning)
     print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="searchsvc")
     return 0

@@ -204,10 +204,10 @@ def read_folder(
     rows = read_catalog(catalog, report) if catalog.is_file() else {}
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt") if p.is_file())
     present = set(files)
-    for name, (line, _) in rows.items():
+    for name, (row_line, _) in rows.items():
         if name not in present:
-            report(Problem(catalog.name, f"catalog names missing file {name!r}", line))
-    jobs = []
+            report(Problem(catalog.name, f"catalog names missing file {name!r}", row_line))
+    jobs: list[tuple[Path, str, dict[str, str], int | None]] = []
     for name in files:
         line, meta = rows.get(name, (None, {}))
         jobs.append((folder, name, meta, line))

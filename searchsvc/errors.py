@@ -29,3 +29,19 @@ class Unavailable(SearchError):
     """No index to answer from (missing or unreadable): the operator must build one."""
 
     status = 503
+
+
+class IndexProblem(Exception):
+    """An index problem the operator must act on; the message says what to do."""
+
+
+class BuildError(IndexProblem):
+    """A build that could not run (no corpus, another build running, …)."""
+
+
+class StrictBuildError(BuildError):
+    """A --strict build that met problems: nothing was switched."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"--strict: {len(problems)} warnings; the live index was not changed")
+        self.problems = problems  # one line each, as the build summary prints them

@@ -7,13 +7,12 @@ A collection is a folder in the form of ``../shared/corpora/{cranfield,cisi,med}
     queries.tsv        qid<TAB>query text
     qrels.tsv          qid<TAB>docid<TAB>relevance (0 = judged not relevant)
 
-Everything goes through the service's own code: the documents are read and analysed by
-:func:`searchsvc.index.build` (a temporary ``catalog.csv``, written outside the corpus,
-gives each document its docid as article id and its title from ``docs.tsv``), and every
-query is run, as typed, through the lenient parser and the ranking of
-:func:`searchsvc.search.search` (:func:`searchsvc.search.ranked_articles`: articles in the
-order of ``sort=relevance``, an article scored by its best paragraph, complete matches
-before "most words" ones).
+Everything goes through the service's own engine (:class:`searchsvc.engine.Engine`): the
+documents are read and analysed by its ``build`` (a temporary ``catalog.csv``, written
+outside the corpus, gives each document its docid as article id and its title from
+``docs.tsv``), and every query is run, as typed, through its ``ranked``: articles in the
+order of ``sort=relevance``, each scored as a whole article, complete matches before
+"most words" ones.
 
 Measures are trec_eval's (through ir_measures / pytrec_eval): MAP, nDCG@10 (graded) and
 P@10 over the top :data:`DEPTH` articles, averaged over the queries that have at least
@@ -40,15 +39,16 @@ except ImportError as missing:  # the service installs without the evaluation to
         "searchsvc.evaluate needs the evaluation extras: pip install 'searchsvc[eval]'"
     ) from missing
 
-from . import analysis, index, query, search
-from .live import open_snapshot
-from .search import SearchRequest, ranked_articles
+from .engine import Engine, open_engine
+from .models import BuildSummary, SearchRequest
+from .settings import Settings
 
-DEPTH = 1000  # articles retrieved per query (search pages stop at search.MAX_WINDOW hits)
+DEPTH = 1000  # articles retrieved per query (search pages stop at Settings.max_window hits)
 MEASURES = {"MAP": AP, "nDCG@10": nDCG @ 10, "P@10": P @ 10}
 
 # BM25 (bm25s "lucene", k1=1.5, b=0.75) on the whole document text, from
-# ../shared/corpora/README.md: what the service should match or beat.
+# the reference runs published with the test collections (docs/evaluation.md): what the
+# service should match or beat.
 REFERENCE = {
     "cranfield": {"MAP": 0.3104, "nDCG@10": 0.3730, "P@10": 0.2369},
     "cisi": {"MAP": 0.2146, "nDCG@10": 0.3858, "P@10": 0.3539},
@@ -118,12 +118,12 @@ def write_catalog(collection: Collection, path: Path) -> Path:
     return Path(path)
 
 
-def build_index(collection: Collection, root: Path) -> index.BuildSummary:
-    """Index the collection's documents in ``root`` (titles and ids from a catalog beside it)."""
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    catalog = write_catalog(collection, root / f"{collection.name}-catalog.csv")
-    return index.build(root, collection.docs, catalog=catalog)
+def build_index(collection: Collection, engine: Engine) -> BuildSummary:
+    """Index the collection's documents with ``engine`` (titles and ids from a catalog
+    written in a temporary folder)."""
+    with tempfile.TemporaryDirectory(prefix=f"catalog-{collection.name}-") as folder:
+        catalog = write_catalog(collection, Path(folder) / "catalog.csv")
+        return engine.build(collection.docs, catalog=catalog)
 
 
 # ------------------------------------------------------------------ running and measuring
@@ -132,10 +132,9 @@ def build_index(collection: Collection, root: Path) -> index.BuildSummary:
 Run = dict[str, list[tuple[str, float]]]  # qid -> (docid, service score), best first
 
 
-def run_queries(snapshot, queries: dict[str, str], depth: int = DEPTH) -> Run:
+def run_queries(engine: Engine, queries: dict[str, str], depth: int = DEPTH) -> Run:
     """Every query through the service's default search, top ``depth`` articles each."""
-    return {qid: ranked_articles(snapshot, SearchRequest(q=text), depth)
-            for qid, text in queries.items()}
+    return {qid: engine.ranked(SearchRequest(q=text), depth) for qid, text in queries.items()}
 
 
 def per_query(run: Run, qrels: dict[str, dict[str, int]], qids: list[str]) -> dict[str, dict]:
@@ -159,7 +158,7 @@ def mean(values: dict[str, dict], qids: list[str] | None = None) -> dict[str, fl
 def relevant_ranks(run: Run, qrels: dict[str, dict[str, int]], qids: list[str],
                    depth: int = DEPTH) -> list[int]:
     """The 1-based rank of every relevant document of ``qids``; ``depth + 1`` when not found."""
-    ranks = []
+    ranks: list[int] = []
     for qid in qids:
         position = {docid: rank for rank, (docid, _) in enumerate(run.get(qid, []), start=1)}
         ranks.extend(position.get(docid, depth + 1)
@@ -203,16 +202,16 @@ class Result:
 
 def evaluate(path: Path, index_root: Path | None = None, depth: int = DEPTH,
              qids: Iterable[str] | None = None,
-             on_run: Callable[[Collection, Run], None] | None = None) -> Result:
+             on_run: Callable[[Collection, Run], None] | None = None,
+             settings: Settings | None = None) -> Result:
     """Build an index of the collection at ``path`` (in ``index_root``, else a temporary
-    folder), run its queries (all, or only ``qids``) and measure the run."""
+    folder), run its queries (all, or only ``qids``) and measure the run, with ``settings``
+    (default: the service's)."""
     collection = load_collection(path)
     with tempfile.TemporaryDirectory(prefix=f"eval-{collection.name}-") as scratch:
         root = Path(index_root) / collection.name if index_root else Path(scratch)
-        summary = build_index(collection, root)
-        live = index.live_path(root)
-        assert live is not None
-        snapshot = open_snapshot(live)
+        engine = open_engine(root, settings or Settings())
+        summary = build_index(collection, engine)
         try:
             judged = collection.judged()
             if qids is not None:
@@ -220,10 +219,10 @@ def evaluate(path: Path, index_root: Path | None = None, depth: int = DEPTH,
                 judged = [q for q in judged if q in keep]
             queries = {q: collection.queries[q] for q in judged if q in collection.queries}
             started = time.perf_counter()
-            run = run_queries(snapshot, queries, depth)
+            run = run_queries(engine, queries, depth)
             query_seconds = time.perf_counter() - started
         finally:
-            snapshot.close()
+            engine.close()
     if on_run:
         on_run(collection, run)
     values = per_query(run, collection.qrels, judged)
@@ -244,67 +243,3 @@ def write_trec_run(run: Run, path: Path, tag: str = "searchsvc") -> None:
             ranked = run[qid]
             for rank, (docid, _) in enumerate(ranked):
                 handle.write(f"{qid} Q0 {docid} {rank + 1} {len(ranked) - rank} {tag}\n")
-
-
-# ------------------------------------------------------------------ settings under test
-
-# The tuning constants an experiment may change (module, name, type). Defaults are what
-# the service ships with; ``--set`` exists so that each experiment in docs/evaluation.md
-# can be reproduced by a command.
-TUNABLES: dict[str, tuple[object, type]] = {
-    "TITLE_BOOST": (query, float),
-    "VARIANT_BOOST": (query, float),
-    "PROXIMITY_SLOP": (query, int),
-    "PROXIMITY_BOOST": (query, float),
-    "ARTICLE_TITLE_BOOST": (search, float),
-    "FALLBACK_BELOW": (search, int),
-    "BM25_B": (search, float),
-    "BM25_K1": (search, float),
-    "BM25_IDF": (search, str),  # bm25 or whoosh
-    "STOP_WORDS": (analysis, frozenset),  # index time: lucene, snowball, none or words
-    "QUERY_STOP_WORDS": (analysis, frozenset),  # query time, the same choices
-}
-
-# The two lists measured (docs/evaluation.md): Lucene's 33 words (the reference runs'
-# and the index's) and Snowball's (with Lucene's), the query default.
-LUCENE_STOP_WORDS = analysis.STOP_WORDS
-SNOWBALL_STOP_WORDS = analysis.QUERY_STOP_WORDS
-
-
-def apply_settings(settings: dict[str, str]) -> dict[str, object]:
-    """Set tuning constants for this process (``{"BM25_K1": "1.5"}``); returns the old values.
-
-    The query parsers capture the title boost and the stop list when they are made, so they
-    are made again."""
-    old: dict[str, object] = {}
-    for name, raw in settings.items():
-        if name not in TUNABLES:
-            raise ValueError(f"unknown setting {name!r} (one of {', '.join(TUNABLES)})")
-        module, kind = TUNABLES[name]
-        old[name] = getattr(module, name)
-        if kind is frozenset:
-            named = {"none": frozenset(), "lucene": LUCENE_STOP_WORDS,
-                     "snowball": SNOWBALL_STOP_WORDS}
-            key = raw.strip().lower()
-            value: object = named[key] if key in named else frozenset(
-                w.strip().lower() for w in raw.split(",") if w.strip())
-        else:
-            value = kind(raw)
-        setattr(module, name, value)
-    if old:
-        _remake_parsers()
-    return old
-
-
-def restore_settings(old: dict[str, object]) -> None:
-    for name, value in old.items():
-        setattr(TUNABLES[name][0], name, value)
-    if old:
-        _remake_parsers()
-
-
-def _remake_parsers() -> None:
-    from whoosh import qparser
-
-    query._PARSERS["and"] = query.make_parser(qparser.AndGroup)
-    query._PARSERS["or"] = query.make_parser(qparser.OrGroup)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import SearchError
-from .schema import UNDATED, source_key
+from .fields import UNDATED, source_key
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -20,7 +20,8 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
         raise SearchError("invalid_date",
                           f"{param}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY",
                           param)
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         if month is None:
             date = dt.date(year, 12, 31) if end else dt.date(year, 1, 1)

@@ -2,7 +2,7 @@
 
 The response schemas are exact (``additionalProperties: false`` wherever the shape is
 fixed): tests/test_api.py validates real responses against them, so a field added to or
-dropped from :meth:`searchsvc.search.SearchResponse.to_dict` without updating this file
+dropped from :meth:`searchsvc.models.SearchResponse.to_dict` without updating this file
 and docs/api.md fails the tests.
 """
 
@@ -12,14 +12,17 @@ import dataclasses
 from typing import Any
 
 from . import __version__
-from . import search as engine
+from .models import GROUPS, SORTS, ExportRow
+from .settings import Settings
+
+_LIMITS = Settings()  # the documented limits are the defaults
 
 ERROR_CODES = {
     "invalid_parameter": "a parameter has a value outside what it accepts (param names it)",
     "invalid_date": "from or to is not YYYY, YYYY-MM or YYYY-MM-DD, or not a real date",
     "invalid_range": "from is after to",
     "invalid_query": "strict=true and q is malformed; the message gives the character position",
-    "page_too_deep": f"page × per_page goes past hit {engine.MAX_WINDOW}; export instead",
+    "page_too_deep": f"page × per_page goes past hit {_LIMITS.max_window}; export instead",
     "article_not_found": "no article with this id",
     "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",
     "not_found": "no such endpoint",
@@ -31,7 +34,7 @@ ERROR_CODES = {
 }
 
 # The columns of format=csv, the keys of each format=jsonl line.
-CSV_COLUMNS = tuple(f.name for f in dataclasses.fields(engine.ExportRow))
+CSV_COLUMNS = tuple(f.name for f in dataclasses.fields(ExportRow))
 
 
 def _ref(name: str) -> dict:
@@ -90,13 +93,15 @@ def _schemas() -> dict[str, dict]:
             "source": _string("source name as displayed, e.g. Zero Hedge"),
             "date": _DATE_OR_NULL,
             "url": _string("link to the original; empty when unknown"),
-            "score": {"type": "number", "description": "the best paragraph's score"},
+            "score": {"type": "number",
+                      "description": "the article's own score (BM25F over the whole article;"
+                                     " group=paragraph: the paragraph's); 0 when unranked"},
             "matched_paragraphs": _integer("how many of the article's paragraphs match"
                                            " (related: how many are among the candidates)", 1),
             "paragraphs": {"type": "array", "items": _ref("ParagraphHit"), "minItems": 1,
-                           "maxItems": engine.PARAGRAPHS_PER_ARTICLE,
+                           "maxItems": _LIMITS.paragraphs_per_article,
                            "description": "group=article: the best matching paragraphs, best"
-                           f" first (at most {engine.PARAGRAPHS_PER_ARTICLE});"
+                           f" first (at most {_LIMITS.paragraphs_per_article});"
                            " group=paragraph and related: exactly one"},
         }, description="one article (group=article) or one paragraph (group=paragraph)"),
         "Bucket": _object({
@@ -133,17 +138,17 @@ def _schemas() -> dict[str, dict]:
                 "from": {"type": ["string", "null"], "description": "from as given"},
                 "to": {"type": ["string", "null"], "description": "to as given"},
             }),
-            "sort": {"type": "string", "enum": list(engine.SORTS)},
-            "group": {"type": "string", "enum": list(engine.GROUPS)},
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "group": {"type": "string", "enum": list(GROUPS)},
             "total": _object({
                 "paragraphs": _integer("matching paragraphs within the filters"),
                 "articles": _integer("articles with a matching paragraph within the filters"),
             }),
             "page": _integer("page number", 1),
-            "per_page": _integer("hits per page", 1, maximum=engine.MAX_PER_PAGE),
-            "pages": _integer(f"pages reachable (hits beyond {engine.MAX_WINDOW} are not)", 1),
+            "per_page": _integer("hits per page", 1, maximum=_LIMITS.max_per_page),
+            "pages": _integer(f"pages reachable (hits beyond {_LIMITS.max_window} are not)", 1),
             "took_ms": {"type": "number", "minimum": 0},
-            "hits": {"type": "array", "items": _ref("Hit"), "maxItems": engine.MAX_PER_PAGE},
+            "hits": {"type": "array", "items": _ref("Hit"), "maxItems": _LIMITS.max_per_page},
             "facets": _object({
                 "source": {"type": "array", "items": _ref("Bucket"),
                            "description": "most paragraphs first; a selected source is listed"
@@ -155,7 +160,7 @@ def _schemas() -> dict[str, dict]:
             }),
             "suggestion": {"oneOf": [_ref("Suggestion"), {"type": "null"}],
                            "description": "set when the query finds fewer than"
-                           f" {engine.SUGGEST_BELOW} paragraphs and a spelling finds more"},
+                           f" {_LIMITS.suggest_below} paragraphs and a spelling finds more"},
         }),
         "ExportRow": _object({
             "article_id": _string("article id"),
@@ -228,22 +233,22 @@ def _search_parameters() -> list[dict]:
         _param("to", "last day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the last day of the"
                " year or month)", date, example="2020-12-31"),
         _param("sort", "relevance (default), newest or oldest (undated last)",
-               {"type": "string", "enum": list(engine.SORTS), "default": "relevance"}),
+               {"type": "string", "enum": list(SORTS), "default": "relevance"}),
         _param("group", "article: one hit per article with its best paragraphs (default);"
                " paragraph: one hit per paragraph",
-               {"type": "string", "enum": list(engine.GROUPS), "default": "article"}),
-        _param("page", f"page number; page × per_page may not pass {engine.MAX_WINDOW}",
+               {"type": "string", "enum": list(GROUPS), "default": "article"}),
+        _param("page", f"page number; page × per_page may not pass {_LIMITS.max_window}",
                {"type": "integer", "minimum": 1, "default": 1}),
         _param("per_page", "hits per page",
-               {"type": "integer", "minimum": 1, "maximum": engine.MAX_PER_PAGE,
-                "default": engine.DEFAULT_PER_PAGE}),
+               {"type": "integer", "minimum": 1, "maximum": _LIMITS.max_per_page,
+                "default": _LIMITS.default_per_page}),
         _param("fuzzy", "also search other spellings of names (Soleimani/Suleimani):"
                " true (default) or false. Also 1/0, yes/no, on/off.",
                {"type": "boolean", "default": True}),
         _param("strict", "reject a malformed query with 400 invalid_query instead of"
                " searching its words", {"type": "boolean", "default": False}),
         _param("format", f"json (default, one page); csv or jsonl: every matching paragraph"
-               f" (up to {engine.EXPORT_LIMIT}), ungrouped, in the requested order; page,"
+               f" (up to {_LIMITS.export_limit}), ungrouped, in the requested order; page,"
                " per_page and group are ignored",
                {"type": "string", "enum": ["json", "csv", "jsonl"], "default": "json"}),
     ]
@@ -265,7 +270,7 @@ def _export_headers() -> dict:
         "X-Total-Rows": {"description": "format=csv and jsonl: rows in this export",
                          "schema": {"type": "integer", "minimum": 0}},
         "X-Export-Limit": {"description": "the most rows an export gives",
-                           "schema": {"type": "integer", "const": engine.EXPORT_LIMIT}},
+                           "schema": {"type": "integer", "const": _LIMITS.export_limit}},
         "Content-Disposition": {"description": "attachment; filename=\"search.csv\" (or .jsonl)",
                                 "schema": {"type": "string"}},
     }
@@ -334,7 +339,7 @@ def openapi_document() -> dict:
                         {"name": "limit", "in": "query", "required": False,
                          "description": "how many",
                          "schema": {"type": "integer", "minimum": 1, "maximum": 50,
-                                    "default": engine.RELATED_LIMIT}},
+                                    "default": _LIMITS.related_limit}},
                     ],
                     "responses": {"200": _json(_ref("Related"), "related paragraphs"),
                                   **_errors(400, 404, 503)},

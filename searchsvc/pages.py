@@ -10,14 +10,16 @@ with ``<mark>``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from . import search as engine
-from .app import live_index
+from .engine import Engine
 from .errors import NotFound, SearchError
+from .fields import UNDATED
 from .filters import Filters
+from .models import Hit, SearchRequest, SearchResponse
+from .params import check_window, search_request
 from .snippets import mark_all
 
 bp = Blueprint("web", __name__)
@@ -32,8 +34,8 @@ BAR_LEVELS = 20  # bar heights are CSS classes lv0..lv20 (no style attributes un
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def snapshot():
-    return live_index(current_app).snapshot()
+def engine() -> Engine:
+    return current_app.extensions["searchsvc.engine"]
 
 
 # ------------------------------------------------------------------ formatting helpers
@@ -122,6 +124,26 @@ def search_url(**params) -> str:
     return url_for("web.search_page", **params)
 
 
+def link_args(req: SearchRequest, **changes) -> dict:
+    """Query-string parameters for ``req`` with ``changes``, defaults left out (for links)."""
+    values = {
+        "q": req.q, "source": list(req.sources), "from": req.date_from,
+        "to": req.date_to, "sort": req.sort, "group": req.group, "page": req.page,
+        "per_page": req.per_page, "fuzzy": req.fuzzy, "strict": req.strict,
+    }
+    values.update(changes)
+    defaults = SearchRequest()
+    omitted = {"sort": defaults.sort, "group": defaults.group, "page": defaults.page,
+               "per_page": engine().settings.default_per_page, "fuzzy": defaults.fuzzy,
+               "strict": defaults.strict}
+    out = {}
+    for key, value in values.items():
+        if value in (None, "", []) or omitted.get(key, object()) == value:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out
+
+
 # ------------------------------------------------------------------ view models
 
 
@@ -172,17 +194,17 @@ class Chart:
     undated: int
 
 
-def _first_paragraph(snap, article_id: str) -> str:
+def _first_paragraph(article_id: str) -> str:
     try:
-        article = engine.get_article(snap, article_id)
+        article = engine().article(article_id)
     except NotFound:
         return ""
     return article.paragraphs[0].text if article.paragraphs else ""
 
 
-def _results(snap, response: engine.SearchResponse) -> list[Result]:
+def _results(response: SearchResponse) -> list[Result]:
     req = response.request
-    state = req.params()
+    state = link_args(req)
     browsing = not req.q.strip()
     results = []
     for hit in response.hits:
@@ -199,7 +221,7 @@ def _results(snap, response: engine.SearchResponse) -> list[Result]:
             for p in paragraphs if p.number > 0
         ]
         first = paragraphs[0].number if paragraphs and paragraphs[0].number > 0 else None
-        opening = "" if hit.title.strip() else _first_paragraph(snap, hit.article_id)
+        opening = "" if hit.title.strip() else _first_paragraph(hit.article_id)
         results.append(Result(
             article_id=hit.article_id,
             label=article_label(hit.title, hit.source, opening),
@@ -215,22 +237,22 @@ def _results(snap, response: engine.SearchResponse) -> list[Result]:
     return results
 
 
-def _chips(req: engine.SearchRequest, filters: Filters, labels: dict[str, str]) -> list[Chip]:
+def _chips(req: SearchRequest, filters: Filters, labels: dict[str, str]) -> list[Chip]:
     chips = []
     for key in filters.sources:
         remaining = [s for s in req.sources if source_keys([s]) != (key,)]
         chips.append(Chip(f"Source: {labels.get(key, key)}",
-                          search_url(**req.params(source=remaining, page=None))))
+                          search_url(**link_args(req, source=remaining, page=None))))
     if req.date_from and req.date_to and req.date_from == req.date_to:
         chips.append(Chip(f"Date: {human_date(req.date_from)}",
-                          search_url(**req.params(**{"from": None, "to": None, "page": None}))))
+                          search_url(**link_args(req, **{"from": None, "to": None, "page": None}))))
     else:
         if req.date_from:
             chips.append(Chip(f"From {human_date(req.date_from)}",
-                              search_url(**req.params(**{"from": None, "page": None}))))
+                              search_url(**link_args(req, **{"from": None, "page": None}))))
         if req.date_to:
             chips.append(Chip(f"Up to {human_date(req.date_to)}",
-                              search_url(**req.params(**{"to": None, "page": None}))))
+                              search_url(**link_args(req, **{"to": None, "page": None}))))
     return chips
 
 
@@ -251,10 +273,10 @@ def _months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def _chart(req: engine.SearchRequest, filters: Filters, day_buckets, month_buckets) -> Chart | None:
+def _chart(req: SearchRequest, filters: Filters, day_buckets, month_buckets) -> Chart | None:
     """Matches per day (or month, or year for long spans), with empty periods as empty bars."""
-    undated = sum(b.articles for b in day_buckets if b.value == engine.UNDATED)
-    days = {b.value: b for b in day_buckets if b.value != engine.UNDATED}
+    undated = sum(b.articles for b in day_buckets if b.value == UNDATED)
+    days = {b.value: b for b in day_buckets if b.value != UNDATED}
     if not days:
         return Chart("day", [], 0, undated) if undated else None
     first, last = min(days), max(days)
@@ -268,7 +290,7 @@ def _chart(req: engine.SearchRequest, filters: Filters, day_buckets, month_bucke
             bucket = days.get(value)
             counts[value] = (bucket.articles, bucket.paragraphs) if bucket else (0, 0)
     else:
-        months = {b.value: b for b in month_buckets if b.value != engine.UNDATED}
+        months = {b.value: b for b in month_buckets if b.value != UNDATED}
         every = _months_between(min(months), max(months))
         if len(every) <= CHART_MAX_MONTHS:
             unit = "month"
@@ -285,25 +307,26 @@ def _chart(req: engine.SearchRequest, filters: Filters, day_buckets, month_bucke
     peak = max(articles for articles, _ in counts.values())
     bars = []
     for value, (articles, paragraphs) in counts.items():
-        start = Filters.make((), value, value)
+        period = Filters.make((), value, value)
+        assert period.date_from is not None and period.date_to is not None
         in_range = bool(filters.has_dates) and (
-            (not filters.date_from or start.date_to >= filters.date_from)
-            and (not filters.date_to or start.date_from <= filters.date_to))
-        selected = (filters.date_from, filters.date_to) == (start.date_from, start.date_to)
+            (not filters.date_from or period.date_to >= filters.date_from)
+            and (not filters.date_to or period.date_from <= filters.date_to))
+        selected = (filters.date_from, filters.date_to) == (period.date_from, period.date_to)
         bars.append(Bar(
             value=value,
             label=human_date(value),
             articles=articles,
             paragraphs=paragraphs,
             level=_level(articles, peak),
-            href=search_url(**req.params(**{"from": value, "to": value, "page": None})),
+            href=search_url(**link_args(req, **{"from": value, "to": value, "page": None})),
             in_range=in_range,
             selected=selected,
         ))
     return Chart(unit, bars, peak, undated)
 
 
-def _pages(response: engine.SearchResponse) -> list[dict]:
+def _pages(response: SearchResponse) -> list[dict]:
     """Page links: the first, the last, and two either side of the current one."""
     req, last = response.request, response.pages
     wanted = sorted({1, last, *range(max(1, req.page - 2), min(last, req.page + 2) + 1)})
@@ -312,13 +335,14 @@ def _pages(response: engine.SearchResponse) -> list[dict]:
     for number in wanted:
         if number - previous > 1:
             out.append({"gap": True})
-        out.append({"number": number, "href": search_url(**req.params(page=number)),
+        out.append({"number": number, "href": search_url(**link_args(req, page=number)),
                     "current": number == req.page})
         previous = number
     return out
 
 
-def _sorts(req: engine.SearchRequest) -> list[dict]:
+def _sorts(req: SearchRequest) -> list[dict]:
+    options: tuple[tuple[str, str], ...]
     if req.q.strip():
         options = (("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest"))
         current = req.sort
@@ -326,27 +350,27 @@ def _sorts(req: engine.SearchRequest) -> list[dict]:
         options = (("newest", "Newest"), ("oldest", "Oldest"))
         current = "oldest" if req.sort == "oldest" else "newest"
     return [{"value": value, "label": label, "current": value == current,
-             "href": search_url(**req.params(sort=value, page=None))}
+             "href": search_url(**link_args(req, sort=value, page=None))}
             for value, label in options]
 
 
-def _way_out(req: engine.SearchRequest, response: engine.SearchResponse) -> list[dict]:
+def _way_out(req: SearchRequest, response: SearchResponse) -> list[dict]:
     """For an empty result: the filters to drop that would find something, with how much."""
     ways = []
     if req.sources:
         found = sum(b.articles for b in response.facets["source"])  # counted without it
         if found:
             ways.append({"text": "Remove the source filter", "found": found,
-                         "href": search_url(**req.params(source=None, page=None))})
+                         "href": search_url(**link_args(req, source=None, page=None))})
     if req.date_from or req.date_to:
         found = sum(b.articles for b in response.facets["day"])  # counted without it
         if found:
             ways.append({"text": "Remove the date filter", "found": found,
-                         "href": search_url(**req.params(**{"from": None, "to": None,
+                         "href": search_url(**link_args(req, **{"from": None, "to": None,
                                                             "page": None}))})
     if req.sources and (req.date_from or req.date_to):
         ways.append({"text": "Remove all filters", "found": None,
-                     "href": search_url(**req.params(source=None, page=None,
+                     "href": search_url(**link_args(req, source=None, page=None,
                                                      **{"from": None, "to": None}))})
     return ways
 
@@ -368,9 +392,10 @@ def search_page():
     state = FormState.from_args(request.args)
     try:
         # The page lists articles (group=paragraph is for the API and exports).
-        req = replace(engine.SearchRequest.from_params(request.args), group="article")
-        snap = snapshot()
-        response = engine.search(snap, req)
+        search_engine = engine()
+        req = replace(search_request(request.args, search_engine.settings), group="article")
+        check_window(req, search_engine.settings)
+        response = search_engine.search(req)
     except SearchError as error:
         args = state_args(request.args)
         lenient = {k: v for k, v in args.items() if k not in ("strict", "page")}
@@ -379,25 +404,26 @@ def search_page():
     filters = req.filters()
     labels = {b.value: b.label for b in response.facets["source"]}
     chips = _chips(req, filters, labels)
-    export = req.params(page=None, per_page=None)
+    export = link_args(req, page=None, per_page=None)
     suggestion = None
     if response.suggestion:
-        suggestion = {**response.suggestion,
-                      "href": search_url(**req.params(q=response.suggestion["q"], page=None))}
+        suggestion = {**asdict(response.suggestion),
+                      "href": search_url(**link_args(req, q=response.suggestion.q, page=None))}
     return _page(
         state=state,
         req=req,
         response=response,
         browsing=not req.q.strip(),
-        results=_results(snap, response),
+        results=_results(response),
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
         chips=chips,
-        clear_href=search_url(**req.params(source=None, page=None, **{"from": None, "to": None})),
+        clear_href=search_url(**link_args(req, source=None, page=None,
+                                          **{"from": None, "to": None})),
         sorts=_sorts(req),
         pages=_pages(response) if response.pages > 1 else [],
-        prev_href=search_url(**req.params(page=req.page - 1)) if req.page > 1 else None,
-        next_href=(search_url(**req.params(page=req.page + 1))
+        prev_href=search_url(**link_args(req, page=req.page - 1)) if req.page > 1 else None,
+        next_href=(search_url(**link_args(req, page=req.page + 1))
                    if req.page < response.pages else None),
         first_rank=(req.page - 1) * req.per_page + 1,
         suggestion=suggestion,
@@ -410,13 +436,13 @@ def search_page():
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str):
     try:
-        snap = snapshot()
-        found = engine.get_article(snap, article_id)
+        search_engine = engine()
+        found = search_engine.article(article_id)
     except SearchError as error:
         return error_page(error)
     q = request.args.get("q", "")
-    wanted = engine.highlights_for(snap, engine.SearchRequest(q=q, fuzzy=request.args.get(
-        "fuzzy", "true").lower() not in ("0", "false", "no", "off")))
+    wanted = search_engine.highlights(q, fuzzy=request.args.get(
+        "fuzzy", "true").lower() not in ("0", "false", "no", "off"))
     paragraphs = []
     for paragraph in found.paragraphs:
         # mark_all escapes the text and adds only <mark>: templates render it with |safe.
@@ -434,7 +460,8 @@ def article(article_id: str):
     related_hits = []
     if focus is not None:
         try:
-            related_hits = _related_results(snap, engine.related(snap, focus["id"]),
+            limit = search_engine.settings.related_limit
+            related_hits = _related_results(search_engine.related(str(focus["id"]), limit),
                                             articles=RELATED_ON_ARTICLE)
         except SearchError:
             related_hits = []
@@ -461,13 +488,13 @@ def article(article_id: str):
 def related(paragraph_id: str):
     article_id, _, _number = paragraph_id.rpartition("#")
     try:
-        snap = snapshot()
-        found = engine.get_article(snap, article_id) if article_id else None
+        search_engine = engine()
+        found = search_engine.article(article_id) if article_id else None
         paragraph = next((p for p in found.paragraphs if p.id == paragraph_id), None) \
             if found else None
-        if paragraph is None:
+        if found is None or paragraph is None:
             raise NotFound("paragraph_not_found", f"no paragraph with id {paragraph_id!r}", "id")
-        hits = engine.related(snap, paragraph_id)
+        hits = search_engine.related(paragraph_id, search_engine.settings.related_limit)
     except SearchError as error:
         return error_page(error)
     return render_template(
@@ -477,11 +504,11 @@ def related(paragraph_id: str):
                             found.paragraphs[0].text if found.paragraphs else ""),
         paragraph=paragraph,
         article_href=url_for("web.article", article_id=found.id, _anchor=f"p{paragraph.number}"),
-        results=_related_results(snap, hits),
+        results=_related_results(hits),
     )
 
 
-def _related_results(snap, hits: list[engine.Hit], articles: int | None = None) -> list[Result]:
+def _related_results(hits: list[Hit], articles: int | None = None) -> list[Result]:
     """Related paragraphs grouped by article (best article first), up to ``articles``."""
     grouped: dict[str, Result] = {}
     for hit in hits:
@@ -493,7 +520,7 @@ def _related_results(snap, hits: list[engine.Hit], articles: int | None = None) 
             continue
         if articles is not None and len(grouped) >= articles:
             continue
-        opening = "" if hit.title.strip() else _first_paragraph(snap, hit.article_id)
+        opening = "" if hit.title.strip() else _first_paragraph(hit.article_id)
         grouped[hit.article_id] = Result(
             article_id=hit.article_id,
             label=article_label(hit.title, hit.source, opening),

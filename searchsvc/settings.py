@@ -1,10 +1,18 @@
-"""Where the corpus and the index are: flags first, then environment variables, then the
-current directory (``./seeds``, ``./index``), never the installed package's folder."""
+"""One place for what can be set: where the corpus and the index are, and the one
+:class:`Settings` object of tuning constants.
+
+Paths: flags first, then environment variables, then the current directory (``./seeds``,
+``./index``), never the installed package's folder.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from .analysis import QUERY_STOP_WORDS, STOP_WORDS
 
 CORPUS_ENV = "SEARCHSVC_CORPUS"
 INDEX_ENV = "SEARCHSVC_INDEX"
@@ -27,3 +35,92 @@ def index_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The corpus folder: ``explicit``, else $SEARCHSVC_CORPUS, else ``./seeds``."""
     return _resolve(explicit, CORPUS_ENV, DEFAULT_CORPUS)
+
+
+# ------------------------------------------------------------------ tuning
+
+STOP_LISTS = {"none": frozenset(), "lucene": STOP_WORDS, "snowball": QUERY_STOP_WORDS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tuning constant of the service, in one frozen object handed to the engine.
+
+    The defaults are what the service ships with; docs/evaluation.md measured them.
+    ``searchsvc serve`` and ``searchsvc search`` read overrides from the environment
+    (``SEARCHSVC_BM25_K1=1.2``); ``scripts/evaluate.py --set BM25_K1=1.2`` makes a new one.
+    """
+
+    # BM25 over paragraphs and articles; "bm25" is Lucene's idf, "whoosh" whoosh's own.
+    bm25_k1: float = 1.5
+    bm25_b: float = 0.75
+    bm25_idf: str = "bm25"
+    # Above 1, a title match outranks the same words in a paragraph; 2.0 measured worse.
+    title_boost: float = 1.25
+    # The title's weight when ranking whole articles, whose text holds the title as well.
+    article_title_boost: float = 0.5
+    variant_boost: float = 0.5  # a variant spelling counts, but less than the one typed
+    proximity_slop: int = 6
+    proximity_boost: float = 1.0
+    # Fewer complete matches than this and paragraphs with most of the words follow.
+    fallback_below: int = 50
+    suggest_below: int = 3  # fewer paragraphs than this and a close spelling is tried
+    paragraphs_per_article: int = 3
+    related_limit: int = 10
+    pair_boost: float = 0.5  # shared word pairs in related coverage
+    same_source_factor: float = 0.5  # related coverage prefers other sources
+    # Stop words: in the index (build time) and left out of queries (query time).
+    stop_words: frozenset[str] = STOP_WORDS
+    query_stop_words: frozenset[str] = QUERY_STOP_WORDS
+    # Pages and exports.
+    default_per_page: int = 10
+    max_per_page: int = 100
+    max_window: int = 1000  # deepest hit a page may reach; deeper is an export
+    export_limit: int = 10_000  # rows in one CSV / JSON Lines export
+    # Building.
+    writer_mb: int = 256
+
+    def __post_init__(self) -> None:
+        if self.bm25_idf not in ("bm25", "whoosh"):
+            raise ValueError(f"bm25_idf must be bm25 or whoosh, not {self.bm25_idf!r}")
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, int | float) and value < 0:
+                raise ValueError(f"{spec.name} must not be negative ({value})")
+
+    def with_overrides(self, overrides: Mapping[str, str]) -> Settings:
+        """A copy with ``{"BM25_K1": "1.2"}`` (names in any case) read as each field's type.
+        Stop lists take ``none``, ``lucene``, ``snowball`` or comma-separated words."""
+        known = {spec.name: spec for spec in fields(self)}
+        changes: dict[str, object] = {}
+        for raw_name, raw in overrides.items():
+            name = raw_name.lower()
+            if name not in known:
+                raise ValueError(f"unknown setting {raw_name!r} (one of "
+                                 f"{', '.join(n.upper() for n in known)})")
+            changes[name] = _parse(name, type(getattr(self, name)), raw)
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The defaults with every ``SEARCHSVC_<FIELD>`` variable of the environment."""
+        environ = os.environ if environ is None else environ
+        names = {spec.name.upper() for spec in fields(cls)}
+        overrides = {key[len(PREFIX):]: value for key, value in environ.items()
+                     if key.startswith(PREFIX) and key[len(PREFIX):] in names}
+        return cls().with_overrides(overrides)
+
+
+PREFIX = "SEARCHSVC_"
+
+
+def _parse(name: str, kind: type, raw: str) -> object:
+    try:
+        if kind is frozenset:
+            key = raw.strip().lower()
+            if key in STOP_LISTS:
+                return STOP_LISTS[key]
+            return frozenset(w.strip().lower() for w in raw.split(",") if w.strip())
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"setting {name.upper()}={raw!r} is not a {kind.__name__}") from None

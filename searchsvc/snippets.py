@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from .analysis import STOP_WORDS, exact_analyzer, stem
-from .query import Highlights
+from .analysis import STOP_WORDS, stem, tokens
+from .models import Highlights
 
 WINDOW = 200
 ELLIPSIS = "…"
@@ -26,8 +26,7 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(t.text, t.startchar, t.endchar)
-            for t in exact_analyzer()(text, mode="query", chars=True, positions=True)]
+    return [_Token(word, start, end) for word, _, start, end in tokens(text)]
 
 
 def match_spans(text: str, wanted: Highlights) -> list[tuple[int, int]]:

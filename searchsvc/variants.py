@@ -2,7 +2,7 @@
 
 "Soleimani" / "Suleimani", "Qasem" / "Qassem" / "Qassim", "Hezbollah" / "Hizbollah" differ
 in their vowels and doubled letters and agree in their consonants. Two capitalised words
-(names, see :func:`searchsvc.index.name_words`) are variants when they share a first
+(names, see :func:`name_words`) are variants when they share a first
 letter and a consonant skeleton, and are at most two edits apart. Ordinary words are not
 names, so "bombers" never drifts to "members" (and their skeletons differ anyway).
 
@@ -18,10 +18,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
+from .analysis import exact_words
+
 MIN_LENGTH = 4
 MAX_EDITS = 2
 SHORT_WORD = 5  # names this short may differ by one edit only ("Regan" is not "Reagan"'s variant…)
 NAME_SHARE = 0.5  # a name is capitalised inside a sentence in at least this share of its paragraphs
+_NAME_CANDIDATE = re.compile(r"(?<![\w'’])[A-Z][\w'’]*[a-z][\w'’]*")
+_ABBREVIATION = re.compile(r"(?:^|\s)[A-Z][a-z]{0,3}\.$")  # "Gen." "Mr." "Lt." before a name
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 _SOUND_ALIKE = str.maketrans({"q": "k", "c": "k", "z": "s"})
@@ -92,3 +96,17 @@ def variants_of(word: str, table: dict[str, list[str]]) -> list[str]:
     found = [(edit_distance(word, other), other) for other in candidates
              if are_variants(word, other)]
     return [other for _, other in sorted(found)]
+
+
+def name_words(text: str) -> set[str]:
+    """Capitalised words inside a sentence: the spellings of names. Sentence-initial words
+    ("There", "This") and all-caps acronyms and datelines are not taken."""
+    found: set[str] = set()
+    for match in _NAME_CANDIDATE.finditer(text):
+        before = text[: match.start()].rstrip(" \"'“‘(")
+        if not before or (before[-1] in ".!?:—–" and not _ABBREVIATION.search(before)):
+            continue
+        for word in exact_words(match.group()):
+            if len(word) >= 4 and word.isalpha():
+                found.add(word)
+    return found

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import index
+from searchsvc.engine.whoosh import index
 from tests.paths import SEEDS
 
 
@@ -22,13 +22,13 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def snapshot(seed_index: Path):
-    """The seed index opened for :func:`searchsvc.search.search`."""
-    from searchsvc.live import open_snapshot
+def engine(seed_index: Path):
+    """The seed index, opened through the engine interface."""
+    from searchsvc.engine import open_engine
 
-    snap = open_snapshot(index.live_path(seed_index))
-    yield snap
-    snap.close()
+    opened = open_engine(seed_index)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

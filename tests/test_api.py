@@ -21,7 +21,11 @@ from searchsvc import __version__
 from searchsvc.api import CSV_COLUMNS
 from searchsvc.app import create_app
 from searchsvc.openapi import ERROR_CODES, openapi_document
-from searchsvc.search import EXPORT_LIMIT, MAX_PER_PAGE, MAX_WINDOW
+from searchsvc.settings import Settings
+
+EXPORT_LIMIT = Settings().export_limit
+MAX_PER_PAGE = Settings().max_per_page
+MAX_WINDOW = Settings().max_window
 
 CNN = "000_a2d3934c72cc6993"
 ESTA = "001_6c93bd1d9ff11c7a"
@@ -491,8 +495,8 @@ def test_undated_and_title_only_articles(tiny_client):
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
-    from searchsvc import index as index_module
     from searchsvc.app import create_app
+    from searchsvc.engine.whoosh import index as index_module
 
     export = tmp_path / "formulas.jsonl"
     export.write_text(json.dumps({

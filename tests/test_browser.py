@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import index
+from searchsvc.engine.whoosh import index
 from tests.server import running_server
 
 pytestmark = pytest.mark.browser

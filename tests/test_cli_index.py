@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import index, settings
+from searchsvc import settings
 from searchsvc.cli import main
+from searchsvc.engine.whoosh import index
 from tests.paths import REPO
 
 SUMMARY = re.compile(r"^indexed (\d+) articles, (\d+) paragraphs in \d+\.\d s → (\S+)$")
@@ -57,7 +58,7 @@ def test_warnings_go_to_stderr_and_strict_exits_1(tmp_path: Path, bad_corpus: Pa
     assert main(["index", "--corpus", str(bad_corpus), "--index", str(root)]) == 0
     out, err = capsys.readouterr()
     assert err.splitlines() == expected
-    assert out.splitlines()[0].startswith("indexed 1 articles, 1 paragraphs")
+    assert out.splitlines()[0].startswith("indexed 1 article, 1 paragraph")
     assert out.splitlines()[1:] == [
         "skipped or repaired: 2",
         "  catalog.csv:3: catalog names missing file 'missing.txt'",
@@ -98,7 +99,7 @@ def test_jsonl_only(tmp_path: Path, capsys) -> None:
     root = tmp_path / "ix"
     assert main(["index", "--jsonl", str(jsonl), "--index", str(root)]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("indexed 1 articles, 2 paragraphs")
+    assert out.startswith("indexed 1 article, 2 paragraphs")
     assert err.splitlines() == [
         "warning: export.jsonl:2: skipped line: Expecting property name enclosed in double"
         " quotes: line 1 column 2 (char 1)",

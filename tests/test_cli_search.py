@@ -97,7 +97,7 @@ def test_did_you_mean_line(capsys, seed_index):
 def test_variants_are_marked_too(capsys, seed_index):
     code, out, _ = run(capsys, seed_index, "Soleimani", "--source", "zero hedge")
     assert code == 0
-    assert out.splitlines()[0].startswith("1 articles, 2 paragraphs for (soleimani OR ~suleimani)")
+    assert out.splitlines()[0].startswith("1 article, 2 paragraphs for (soleimani OR ~suleimani)")
     assert out.count("[Suleimani]") == 2
     code, out, _ = run(capsys, seed_index, "Soleimani", "--source", "zero hedge", "--exact")
     assert code == 0 and out.startswith("0 articles, 0 paragraphs for soleimani")

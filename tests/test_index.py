@@ -16,8 +16,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from searchsvc import index
-from searchsvc.index import BuildError
+from searchsvc.engine.whoosh import index
+from searchsvc.errors import BuildError
 from tests.paths import SEEDS
 
 SEED_PARAGRAPHS = {
@@ -325,15 +325,15 @@ def test_update_with_only_additions_equals_a_full_rebuild(tmp_path: Path) -> Non
 
 def article_ranking(root: Path) -> dict[str, list[tuple[str, float]]]:
     """Each query's articles as ranked by the article index, (article id, rounded score)."""
-    from searchsvc.live import open_snapshot
-    from searchsvc.search import SearchRequest, ranked_articles
+    from searchsvc.engine import open_engine
+    from searchsvc.models import SearchRequest
 
-    snapshot = open_snapshot(index.live_path(root))
+    engine = open_engine(root)
     try:
         return {q: [(a, round(score, 6)) for a, score in
-                    ranked_articles(snapshot, SearchRequest(q=q))] for q in QUERIES}
+                    engine.ranked(SearchRequest(q=q), 1000)] for q in QUERIES}
     finally:
-        snapshot.close()
+        engine.close()
 
 
 def test_update_without_changes_changes_nothing(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from searchsvc import index
+from searchsvc.engine.whoosh import index
 from tests.paths import SEEDS
 
 from .server import running_server

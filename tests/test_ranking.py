@@ -15,12 +15,20 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from searchsvc import evaluate, index
+from searchsvc import evaluate
 from searchsvc.analysis import QUERY_STOP_WORDS, STOP_WORDS
-from searchsvc.live import open_snapshot
-from searchsvc.query import describe, parse
-from searchsvc.search import SearchRequest, ranked_articles, search
+from searchsvc.engine import open_engine
+from searchsvc.engine.whoosh import parsing
+from searchsvc.models import SearchRequest
+from searchsvc.settings import Settings
 from tests.paths import CORPORA
+
+
+def parse(text: str) -> parsing.ParsedQuery:
+    return parsing.parse(text, Settings())
+
+
+describe = parsing.describe
 
 CRANFIELD = CORPORA / "cranfield"
 
@@ -45,16 +53,16 @@ RANK_TOLERANCE = 3.0
 def cranfield(tmp_path_factory: pytest.TempPathFactory):
     collection = evaluate.load_collection(CRANFIELD)
     root: Path = tmp_path_factory.mktemp("cranfield-index")
-    evaluate.build_index(collection, root)
-    snapshot = open_snapshot(index.live_path(root))
-    yield collection, snapshot
-    snapshot.close()
+    engine = open_engine(root)
+    evaluate.build_index(collection, engine)
+    yield collection, engine
+    engine.close()
 
 
 @pytest.fixture(scope="module")
 def cranfield_run(cranfield):
-    collection, snapshot = cranfield
-    return evaluate.run_queries(snapshot, {q: collection.queries[q] for q in QUERIES})
+    collection, engine = cranfield
+    return evaluate.run_queries(engine, {q: collection.queries[q] for q in QUERIES})
 
 
 @needs_corpora
@@ -90,13 +98,13 @@ def test_every_query_is_answered(cranfield_run):
 
 @needs_corpora
 def test_evaluation_measures_what_search_shows(cranfield):
-    """ranked_articles gives the articles, order and scores of search() pages."""
-    collection, snapshot = cranfield
+    """Engine.ranked gives the articles, order and scores of search() pages."""
+    collection, engine = cranfield
     for qid in ("1", "14", "17"):
         text = collection.queries[qid]
-        ranked = ranked_articles(snapshot, SearchRequest(q=text), 200)
+        ranked = engine.ranked(SearchRequest(q=text), 200)
         shown = [hit for page in (1, 2) for hit in
-                 search(snapshot, SearchRequest(q=text, per_page=100, page=page)).hits]
+                 engine.search(SearchRequest(q=text, per_page=100, page=page)).hits]
         assert [a for a, _ in ranked] == [hit.article_id for hit in shown]
         assert [round(s, 4) for _, s in ranked] == [hit.score for hit in shown]
 

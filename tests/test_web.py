@@ -16,10 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import index, pages
+from searchsvc import pages
 from searchsvc.app import create_app
-from searchsvc.facets import Bucket
-from searchsvc.search import SearchRequest
+from searchsvc.engine.whoosh import index
+from searchsvc.models import Bucket, SearchRequest
 
 CNN = "000_a2d3934c72cc6993"
 ESTA = "001_6c93bd1d9ff11c7a"

@@ -21,51 +21,35 @@ import datetime as dt
 import fcntl
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.query import NumericRange
 
-from . import __version__
-from .analysis import exact_analyzer, words
-from .corpus import Article, Problem, read_folder, read_jsonl
-from .schema import (
-    build_article_schema,
-    build_schema,
-    day_value,
-    month_value,
-    pid,
-    source_key,
-)
-from .variants import NAME_SHARE, name_table
+from ... import __version__
+from ...corpus import Article, Problem, read_folder, read_jsonl
+from ...errors import BuildError, IndexProblem, StrictBuildError
+from ...fields import day_value, month_value, pid, source_key
+from ...models import BuildSummary
+from ...settings import Settings
+from ...variants import NAME_SHARE, name_table, name_words
+from .schema import build_article_schema, build_schema
 
 CURRENT = "current"
 META = "meta.json"
 ARTICLES = "articles"  # sub-folder of a build: the article index
-FORMAT = 2  # meta.json "format": 2 added the article index; older builds must be rebuilt
+# meta.json "format": 2 added the article index; 3 moved the analysis the schema pickles
+# (searchsvc.engine.whoosh.analysis). Older builds must be rebuilt.
+FORMAT = 3
 LOCK = ".build.lock"
 PARTIAL = ".partial"
 KEEP_PREVIOUS = 1  # builds kept besides the live one, for readers that still have it open
-WRITER_MB = 256
-
-_NAME_CANDIDATE = re.compile(r"(?<![\w'’])[A-Z][\w'’]*[a-z][\w'’]*")
-_ABBREVIATION = re.compile(r"(?:^|\s)[A-Z][a-z]{0,3}\.$")  # "Gen." "Mr." "Lt." before a name
 
 
-class IndexError_(Exception):
-    """Base for index problems a user must act on; the message says what to do."""
-
-
-class IndexMissing(IndexError_):
-    pass
-
-
-class IndexCorrupt(IndexError_):
+class IndexCorrupt(IndexProblem):
     pass
 
 
@@ -73,64 +57,7 @@ class IndexOutdated(IndexCorrupt):
     pass
 
 
-class BuildError(IndexError_):
-    pass
-
-
-class StrictBuildError(BuildError):
-    """A --strict build that met problems: nothing was switched."""
-
-    def __init__(self, summary: BuildSummary):
-        super().__init__(f"--strict: {len(summary.problems)} warnings; the live index was not"
-                         " changed")
-        self.summary = summary
-
-
-@dataclass
-class BuildSummary:
-    path: Path
-    articles: int = 0
-    paragraphs: int = 0
-    title_only: int = 0
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    mode: str = "full"
-
-    def lines(self) -> list[str]:
-        out = [
-            f"indexed {self.articles} articles, {self.paragraphs} paragraphs"
-            + (f" ({self.title_only} articles are a title only)" if self.title_only else "")
-            + f" in {self.seconds:.1f} s → {self.path}"
-        ]
-        if self.mode == "update":
-            out.append(
-                f"update: {self.added} added, {self.changed} changed, {self.removed} removed,"
-                f" {self.unchanged} unchanged"
-            )
-        out.append(f"skipped or repaired: {len(self.problems)}")
-        out.extend(f"  {problem}" for problem in self.problems)
-        return out
-
-
 # ---------------------------------------------------------------- documents
-
-
-def name_words(text: str) -> set[str]:
-    """Capitalised words inside a sentence: the spellings of names. Sentence-initial words
-    ("There", "This") and all-caps acronyms and datelines are not taken."""
-    found: set[str] = set()
-    for match in _NAME_CANDIDATE.finditer(text):
-        before = text[: match.start()].rstrip(" \"'“‘(")
-        if not before or (before[-1] in ".!?:—–" and not _ABBREVIATION.search(before)):
-            continue
-        for word in words(match.group(), exact_analyzer()):
-            if len(word) >= 4 and word.isalpha():
-                found.add(word)
-    return found
 
 
 def documents(article: Article) -> Iterator[dict]:
@@ -198,7 +125,7 @@ def is_usable(root: Path) -> bool:
         return False
     try:
         read_meta(live)
-    except IndexError_:
+    except IndexProblem:
         return False
     return True
 
@@ -287,11 +214,13 @@ def build(
     workers: int = 1,
     catalog: Path | None = None,
     strict: bool = False,
+    settings: Settings | None = None,
 ) -> BuildSummary:
     """Build (or, with ``update``, refresh) the index in ``root`` and switch to it.
 
     ``catalog`` names a catalog.csv kept outside the corpus folder (default: its own).
     With ``strict``, any problem in the input fails the build and the live index stays."""
+    settings = settings or Settings()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -318,15 +247,15 @@ def build(
                 assert live is not None
                 shutil.copytree(live, partial)
                 meta = _update(partial, read_meta(live), articles, summary, on_article,
-                               reread)
+                               reread, settings)
             else:
                 partial.mkdir()
-                meta = _full(partial, articles, summary, on_article)
+                meta = _full(partial, articles, summary, on_article, settings)
             meta.update(built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         version=__version__)
             (partial / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             if strict and summary.problems:
-                raise StrictBuildError(summary)
+                raise StrictBuildError([str(problem) for problem in summary.problems])
             os.rename(partial, target)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
@@ -354,12 +283,14 @@ def _add(writers: tuple, article: Article, summary: BuildSummary) -> None:
 
 
 def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
-          on_article: OnArticle | None) -> dict:
-    ix = whoosh_index.create_in(str(path), build_schema())
+          on_article: OnArticle | None, settings: Settings) -> dict:
+    ix = whoosh_index.create_in(str(path), build_schema(settings.stop_words))
     (path / ARTICLES).mkdir()
-    article_ix = whoosh_index.create_in(str(path / ARTICLES), build_article_schema())
+    article_ix = whoosh_index.create_in(str(path / ARTICLES),
+                                        build_article_schema(settings.stop_words))
     meta: dict = {"files": {}, "sources": {}}
-    writers = (ix.writer(limitmb=WRITER_MB), article_ix.writer(limitmb=WRITER_MB // 2))
+    writers = (ix.writer(limitmb=settings.writer_mb),
+               article_ix.writer(limitmb=settings.writer_mb // 2))
     try:
         for article in articles:
             _add(writers, article, summary)
@@ -387,7 +318,8 @@ def _ignore(_problem: Problem) -> None:
 
 
 def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSummary,
-            on_article: OnArticle | None, reread: Callable[[], Iterable[Article]]) -> dict:
+            on_article: OnArticle | None, reread: Callable[[], Iterable[Article]],
+            settings: Settings) -> dict:
     """Add the new articles to the copy of the live build in ``path``.
 
     If an article changed or was removed, rebuild from ``reread()`` instead: deleted entries
@@ -399,7 +331,8 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
     article_ix = whoosh_index.open_dir(str(path / ARTICLES))
     known: dict[str, dict] = old.get("files", {})
     meta: dict = {"files": {}, "sources": {}}
-    writers = (ix.writer(limitmb=WRITER_MB), article_ix.writer(limitmb=WRITER_MB // 2))
+    writers = (ix.writer(limitmb=settings.writer_mb),
+               article_ix.writer(limitmb=settings.writer_mb // 2))
     appending = True
     try:
         for article in articles:
@@ -434,7 +367,7 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
     shutil.rmtree(path)
     path.mkdir()
     rebuilt = BuildSummary(path=summary.path)
-    meta = _full(path, reread(), rebuilt, None)
+    meta = _full(path, reread(), rebuilt, None, settings)
     summary.paragraphs, summary.title_only = rebuilt.paragraphs, rebuilt.title_only
     return meta
 

@@ -3,7 +3,7 @@
 The counts of one facet are computed with every filter except that facet's own
 (meilisearch#1073, typesense#832): ticking CNN still shows how many Zero Hedge
 paragraphs match. Each bucket counts matching paragraphs and matching articles. Values
-are read from sortable columns, never from ``DateRangeFacet`` (notes/whoosh.md, trap 2).
+are read from sortable columns, never from ``DateRangeFacet`` (docs/whoosh.md, trap 2).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .filters import Filters, date_bound
-from .schema import UNDATED
+from ...fields import UNDATED
+from ...filters import Filters, date_bound
+from ...models import Bucket
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,6 @@ class Row:
     article: str
     source: str
     day: str
-
-
-@dataclass
-class Bucket:
-    value: str
-    label: str
-    paragraphs: int
-    articles: int
-    selected: bool
 
 
 def _count(rows: Iterable[Row], key) -> dict[str, tuple[int, int]]:

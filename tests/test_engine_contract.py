@@ -1,6 +1,7 @@
-"""searchsvc.search.search on the seed corpus (and a tiny corpus built here): exact hits,
-their order, facets, filters, grouping, paging, sorting, snippets, variants, suggestions,
-related coverage and exports.
+"""The engine contract: what any :class:`searchsvc.engine.Engine` must answer on the seed
+corpus (and a tiny corpus built here), through the interface only: exact hits, their
+order, facets, filters, grouping, paging, sorting, snippets, variants, suggestions,
+related coverage, exports and errors. A second engine is held to this file.
 
 The orders asserted below were read off the engine and checked against the seed texts:
 every listed paragraph contains the query (or a variant spelling of it), and no other does.
@@ -10,24 +11,17 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import pytest
 
-from searchsvc import index
+from searchsvc.engine import Engine, open_engine
 from searchsvc.errors import NotFound, SearchError
-from searchsvc.live import open_snapshot
-from searchsvc.search import (
-    MAX_PER_PAGE,
-    MAX_WINDOW,
-    SearchRequest,
-    export,
-    get_article,
-    health,
-    related,
-    search,
-    sources,
-)
+from searchsvc.params import check_window, search_request
+from searchsvc.settings import Settings
+
+SETTINGS = Settings()
+MAX_PER_PAGE = SETTINGS.max_per_page
+MAX_WINDOW = SETTINGS.max_window
 
 CNN = "000_a2d3934c72cc6993"
 ESTA = "001_6c93bd1d9ff11c7a"
@@ -36,8 +30,10 @@ ZH = "003_bf4d45bef3f202d2"
 SHORT = {CNN: "000", ESTA: "001", AMN: "002", ZH: "003"}
 
 
-def run(snapshot, **params):
-    return search(snapshot, SearchRequest.from_params(params))
+def run(engine: Engine, **params):
+    request = search_request(params, engine.settings)
+    check_window(request, engine.settings)
+    return engine.search(request)
 
 
 def order(response) -> list[tuple[str, int]]:
@@ -45,9 +41,9 @@ def order(response) -> list[tuple[str, int]]:
     return [(SHORT.get(h.article_id, h.article_id), h.matched_paragraphs) for h in response.hits]
 
 
-def all_paragraphs(snapshot, **params) -> list[str]:
+def all_paragraphs(engine, **params) -> list[str]:
     """Every matching paragraph id, shortened (000#7), sorted."""
-    response = run(snapshot, **params, group="paragraph", per_page=str(MAX_PER_PAGE))
+    response = run(engine, **params, group="paragraph", per_page=str(MAX_PER_PAGE))
     assert response.total_paragraphs <= MAX_PER_PAGE
     ids = [h.paragraphs[0].id for h in response.hits]
     return sorted(re.sub(r"_[0-9a-f]{16}", "", pid) for pid in ids)
@@ -84,18 +80,18 @@ EXACT = {
 
 
 @pytest.mark.parametrize("q", list(EXACT))
-def test_exact_hits_and_order(snapshot, q):
+def test_exact_hits_and_order(engine, q):
     expected_order, (paragraphs, articles), paragraph_ids = EXACT[q]
-    response = run(snapshot, q=q)
+    response = run(engine, q=q)
     assert order(response) == expected_order
     assert (response.total_paragraphs, response.total_articles) == (paragraphs, articles)
-    assert all_paragraphs(snapshot, q=q) == paragraph_ids
+    assert all_paragraphs(engine, q=q) == paragraph_ids
     assert response.relaxed is False
     assert response.suggestion is None
 
 
-def test_article_hits_show_their_best_paragraphs(snapshot):
-    response = run(snapshot, q="Soleimani")
+def test_article_hits_show_their_best_paragraphs(engine):
+    response = run(engine, q="Soleimani")
     numbers = [[p.number for p in h.paragraphs] for h in response.hits]
     assert numbers == [[7, 4, 5], [13, 12, 1], [10, 2], [4, 11]]
     for hit in response.hits:
@@ -107,8 +103,8 @@ def test_article_hits_show_their_best_paragraphs(snapshot):
                                                       reverse=True)
 
 
-def test_hit_fields(snapshot):
-    hit = run(snapshot, q="Fakhrizadeh").hits[0]
+def test_hit_fields(engine):
+    hit = run(engine, q="Fakhrizadeh").hits[0]
     assert hit.article_id == AMN
     assert hit.title == ("Report: Iran-backed militias have weapons in place for planned revenge"
                          " attack after nuke scientist killed")
@@ -119,9 +115,9 @@ def test_hit_fields(snapshot):
     assert paragraph.snippet.count("<mark>Fakhrizadeh</mark>") == 1  # 200 characters around it
 
 
-def test_several_words_rank_complete_matches_first(snapshot):
+def test_several_words_rank_complete_matches_first(engine):
     """Only 003#4 has both words; the "most words" paragraphs follow it."""
-    response = run(snapshot, q="Soleimani bombers")
+    response = run(engine, q="Soleimani bombers")
     assert response.relaxed is True
     assert order(response)[0] == ("003", 5)
     assert response.hits[0].paragraphs[0].id == f"{ZH}#4"
@@ -134,29 +130,29 @@ def test_several_words_rank_complete_matches_first(snapshot):
 # ------------------------------------------------------------------ spellings and variants
 
 
-def test_b52_spellings_are_one_query(snapshot):
-    expected = run(snapshot, q="B-52")
+def test_b52_spellings_are_one_query(engine):
+    expected = run(engine, q="B-52")
     for q in ("B52", "b 52", "b-52", '"B 52"'):
-        response = run(snapshot, q=q)
+        response = run(engine, q=q)
         assert order(response) == order(expected), q
-        assert all_paragraphs(snapshot, q=q) == all_paragraphs(snapshot, q="B-52"), q
+        assert all_paragraphs(engine, q=q) == all_paragraphs(engine, q="B-52"), q
     text = " ".join(snippets(expected).values())
     assert "<mark>B-52</mark>" in text
     assert "<mark>B-52</mark>H" in text  # the hyphenated model name, AMN's B-52H
     assert "<mark>B-52</mark>s" in text  # Zero Hedge's plural
 
 
-def test_us_and_u_s_are_one_query(snapshot):
-    dotted, plain = run(snapshot, q="U.S."), run(snapshot, q="US")
+def test_us_and_u_s_are_one_query(engine):
+    dotted, plain = run(engine, q="U.S."), run(engine, q="US")
     assert order(dotted) == order(plain) == [("000", 19), ("002", 9), ("001", 10), ("003", 5)]
     assert dotted.total_paragraphs == plain.total_paragraphs == 43
-    assert all_paragraphs(snapshot, q="U.S.") == all_paragraphs(snapshot, q="US")
+    assert all_paragraphs(engine, q="U.S.") == all_paragraphs(engine, q="US")
     marks = set(re.findall(r"<mark>(.*?)</mark>", " ".join(snippets(dotted).values())))
     assert {"U.S", "US"} <= marks
 
 
-def test_soleimani_finds_suleimani_and_ranks_it_last(snapshot):
-    response = run(snapshot, q="Soleimani")
+def test_soleimani_finds_suleimani_and_ranks_it_last(engine):
+    response = run(engine, q="Soleimani")
     assert response.variants == {"soleimani": ["suleimani"]}
     assert response.understood == "(soleimani OR ~suleimani)"
     assert order(response)[-1] == ("003", 2)  # the only article spelling it Suleimani
@@ -165,23 +161,23 @@ def test_soleimani_finds_suleimani_and_ranks_it_last(snapshot):
     assert "<mark>Soleimani</mark>" in zh[f"{CNN}#13"]
 
 
-def test_suleimani_finds_soleimani(snapshot):
-    response = run(snapshot, q="Suleimani")
+def test_suleimani_finds_soleimani(engine):
+    response = run(engine, q="Suleimani")
     assert response.variants == {"suleimani": ["soleimani"]}
     assert order(response) == [("003", 2), ("002", 4), ("000", 5), ("001", 2)]
 
 
 @pytest.mark.parametrize("params", [{"q": '"Soleimani"'}, {"q": "Soleimani", "fuzzy": "false"}])
-def test_exact_spelling_only(snapshot, params):
-    response = run(snapshot, **params)
+def test_exact_spelling_only(engine, params):
+    response = run(engine, **params)
     assert response.variants == {}
     assert response.understood == "soleimani"
     assert ZH not in {h.article_id for h in response.hits}
     assert (response.total_paragraphs, response.total_articles) == (11, 3)
 
 
-def test_qassem_finds_qasem_and_qassim(snapshot):
-    response = run(snapshot, q="Qassem")
+def test_qassem_finds_qasem_and_qassim(engine):
+    response = run(engine, q="Qassem")
     assert response.variants == {"qassem": ["qasem", "qassim"]}
     marked = snippets(response)
     assert "<mark>Qassem</mark>" in marked[f"{AMN}#4"]
@@ -192,51 +188,51 @@ def test_qassem_finds_qasem_and_qassim(snapshot):
     assert [SHORT[h.article_id] for h in response.hits][:2] == ["001", "002"]
 
 
-def test_hezbollah_finds_hizbollah(snapshot):
-    response = run(snapshot, q="Hezbollah")
+def test_hezbollah_finds_hizbollah(engine):
+    response = run(engine, q="Hezbollah")
     assert response.variants == {"hezbollah": ["hizbollah"]}
     assert "Kata’ib <mark>Hizbollah</mark> launched" in snippets(response)[f"{AMN}#9"]
-    assert order(run(snapshot, q="Hezbollah", fuzzy="false")) == []
+    assert order(run(engine, q="Hezbollah", fuzzy="false")) == []
 
 
-def test_bombers_does_not_find_members(snapshot):
-    response = run(snapshot, q="bombers")
+def test_bombers_does_not_find_members(engine):
+    response = run(engine, q="bombers")
     assert response.variants == {}
     assert f"{AMN}#9" not in {p.id for h in response.hits for p in h.paragraphs}
-    assert "002#9" not in all_paragraphs(snapshot, q="bombers")  # "service members"
-    assert all_paragraphs(snapshot, q="members") == ["002#9"]
+    assert "002#9" not in all_paragraphs(engine, q="bombers")  # "service members"
+    assert all_paragraphs(engine, q="members") == ["002#9"]
 
 
 # ------------------------------------------------------------------ highlighting
 
 
-def test_marks_the_words_as_written(snapshot):
-    marked = snippets(run(snapshot, q="bombers"))
+def test_marks_the_words_as_written(engine):
+    marked = snippets(run(engine, q="bombers"))
     assert "<mark>bombers</mark>" in marked[f"{ESTA}#5"]
     assert "<mark>bomber</mark>s" not in " ".join(marked.values())
     assert "<mark>bomber</mark> missions" in marked[f"{ZH}#4"]  # the text says "bomber" there
 
 
-def test_phrase_is_marked_as_one_span(snapshot):
-    marked = snippets(run(snapshot, q='"Persian Gulf"'))
+def test_phrase_is_marked_as_one_span(engine):
+    marked = snippets(run(engine, q='"Persian Gulf"'))
     assert set(marked) == {f"{CNN}#2", f"{CNN}#9", f"{ZH}#1"}
     for snippet in marked.values():
         assert snippet.count("<mark>Persian Gulf</mark>") == 1
         assert snippet.count("<mark>") == 1
 
 
-def test_snippets_contain_no_raw_html(snapshot):
+def test_snippets_contain_no_raw_html(engine):
     for q in ("Soleimani", "B-52", '"Persian Gulf"', "Iran", "U.S."):
-        for snippet in snippets(run(snapshot, q=q, per_page="100")).values():
+        for snippet in snippets(run(engine, q=q, per_page="100")).values():
             assert "<" not in re.sub(r"</?mark>", "", snippet), snippet
 
 
 @pytest.fixture(scope="module")
 def tiny(tiny_index):
     """conftest.TINY_ARTICLES: HTML-looking text, four dates, one undated, one title only."""
-    snap = open_snapshot(index.live_path(tiny_index))
-    yield snap
-    snap.close()
+    engine = open_engine(tiny_index)
+    yield engine
+    engine.close()
 
 
 def test_snippets_escape_the_text(tiny):
@@ -268,15 +264,15 @@ SOLEIMANI_DAYS = [
 ]
 
 
-def test_facets_without_filters(snapshot):
-    response = run(snapshot, q="Soleimani")
+def test_facets_without_filters(engine):
+    response = run(engine, q="Soleimani")
     assert buckets(response, "source") == SOLEIMANI_SOURCES
     assert buckets(response, "month") == [("2020-12", "2020-12", 13, 4, False)]
     assert buckets(response, "day") == SOLEIMANI_DAYS
 
 
-def test_source_facet_is_multi_select(snapshot):
-    response = run(snapshot, q="Soleimani", source="CNN")
+def test_source_facet_is_multi_select(engine):
+    response = run(engine, q="Soleimani", source="CNN")
     assert order(response) == [("000", 5)]
     assert (response.total_paragraphs, response.total_articles) == (5, 1)
     # the other sources keep their counts, so a second one can be ticked
@@ -285,13 +281,13 @@ def test_source_facet_is_multi_select(snapshot):
     # the date facets count only the selected source
     assert buckets(response, "day") == [("2020-12-31", "2020-12-31", 5, 1, False)]
 
-    both = run(snapshot, q="Soleimani", source=["CNN", "zero hedge"])
+    both = run(engine, q="Soleimani", source=["CNN", "zero hedge"])
     assert order(both) == [("000", 5), ("003", 2)]
     assert [b[0] for b in buckets(both, "source") if b[4]] == ["cnn", "zero hedge"]
 
 
-def test_selected_source_without_hits_is_listed(snapshot):
-    response = run(snapshot, q="Fakhrizadeh", source="CNN")
+def test_selected_source_without_hits_is_listed(engine):
+    response = run(engine, q="Fakhrizadeh", source="CNN")
     assert response.hits == [] and response.total_paragraphs == 0
     assert buckets(response, "source") == [
         ("amn", "AMN", 1, 1, False), ("zero hedge", "Zero Hedge", 1, 1, False),
@@ -300,9 +296,9 @@ def test_selected_source_without_hits_is_listed(snapshot):
     assert response.facets["day"] == [] and response.facets["month"] == []
 
 
-def test_source_filter_ignores_case_and_spacing(snapshot):
+def test_source_filter_ignores_case_and_spacing(engine):
     for name in ("zero hedge", "ZERO HEDGE", "  Zero   Hedge "):
-        response = run(snapshot, q="Soleimani", source=name)
+        response = run(engine, q="Soleimani", source=name)
         assert order(response) == [("003", 2)], name
         assert response.request.filters().sources == ("zero hedge",)
 
@@ -319,8 +315,8 @@ def test_source_filter_ignores_case_and_spacing(snapshot):
     ({"from": "2021"}, [], (0, 0)),
     ({"to": "2020-11"}, [], (0, 0)),
 ])
-def test_date_filters_are_inclusive(snapshot, dates, expected, totals):
-    response = run(snapshot, q="Soleimani", **dates)
+def test_date_filters_are_inclusive(engine, dates, expected, totals):
+    response = run(engine, q="Soleimani", **dates)
     assert order(response) == expected
     assert (response.total_paragraphs, response.total_articles) == totals
     # a date facet ignores the date filter (its own), so other days can be chosen
@@ -328,14 +324,14 @@ def test_date_filters_are_inclusive(snapshot, dates, expected, totals):
     assert buckets(response, "month")[0][:4] == ("2020-12", "2020-12", 13, 4)
 
 
-def test_date_buckets_know_when_they_are_selected(snapshot):
-    day = run(snapshot, q="Soleimani", **{"from": "2020-12-10", "to": "2020-12-10"})
+def test_date_buckets_know_when_they_are_selected(engine):
+    day = run(engine, q="Soleimani", **{"from": "2020-12-10", "to": "2020-12-10"})
     assert [b[0] for b in buckets(day, "day") if b[4]] == ["2020-12-10"]
     assert [b[0] for b in buckets(day, "month") if b[4]] == []
-    month = run(snapshot, q="Soleimani", **{"from": "2020-12", "to": "2020-12"})
+    month = run(engine, q="Soleimani", **{"from": "2020-12", "to": "2020-12"})
     assert [b[0] for b in buckets(month, "month") if b[4]] == ["2020-12"]
     assert [b[0] for b in buckets(month, "day") if b[4]] == []
-    spelled = run(snapshot, q="Soleimani", **{"from": "2020-12-01", "to": "2020-12-31"})
+    spelled = run(engine, q="Soleimani", **{"from": "2020-12-01", "to": "2020-12-31"})
     assert [b[0] for b in buckets(spelled, "month") if b[4]] == ["2020-12"]
 
 
@@ -389,16 +385,16 @@ def test_sort_by_date_puts_undated_last(tiny, sort, expected):
 ])
 def test_bad_dates(bad, param, code):
     with pytest.raises(SearchError) as caught:
-        SearchRequest.from_params({"q": "Iran", **bad})
+        search_request({"q": "Iran", **bad}, SETTINGS)
     assert (caught.value.code, caught.value.param) == (code, param)
 
 
 # ------------------------------------------------------------------ grouping, paging, sorting
 
 
-def test_group_by_article_or_paragraph(snapshot):
-    articles = run(snapshot, q="Soleimani")
-    paragraphs = run(snapshot, q="Soleimani", group="paragraph")
+def test_group_by_article_or_paragraph(engine):
+    articles = run(engine, q="Soleimani")
+    paragraphs = run(engine, q="Soleimani", group="paragraph")
     assert articles.total == 4 and paragraphs.total == 13
     assert (articles.pages, paragraphs.pages) == (1, 2)
     assert len(articles.hits) == 4 and len(paragraphs.hits) == 10
@@ -418,13 +414,13 @@ def test_group_by_article_or_paragraph(snapshot):
 
 @pytest.mark.parametrize("group, per_page", [("paragraph", 7), ("paragraph", 10),
                                              ("article", 3), ("article", 1)])
-def test_pages_follow_on(snapshot, group, per_page):
-    everything = run(snapshot, q="US", group=group, per_page="100")
+def test_pages_follow_on(engine, group, per_page):
+    everything = run(engine, q="US", group=group, per_page="100")
     total = everything.total
     pages = math.ceil(total / per_page)
     seen = []
     for page in range(1, pages + 2):
-        response = run(snapshot, q="US", group=group, per_page=str(per_page), page=str(page))
+        response = run(engine, q="US", group=group, per_page=str(per_page), page=str(page))
         assert response.pages == pages
         assert len(response.hits) == (min(per_page, total - (page - 1) * per_page)
                                       if page <= pages else 0)
@@ -447,41 +443,41 @@ def test_pages_follow_on(snapshot, group, per_page):
 ])
 def test_bad_parameters(params, code, param):
     with pytest.raises(SearchError) as caught:
-        SearchRequest.from_params({"q": "Iran", **params})
+        search_request({"q": "Iran", **params}, SETTINGS)
     assert (caught.value.code, caught.value.param) == (code, param)
     assert caught.value.status == 400
 
 
-def test_paging_stops_at_the_window(snapshot):
-    last = run(snapshot, q="US", page=str(MAX_WINDOW // 100), per_page="100")
+def test_paging_stops_at_the_window(engine):
+    last = run(engine, q="US", page=str(MAX_WINDOW // 100), per_page="100")
     assert last.hits == [] and last.pages == 1
     for page, per_page in ((MAX_WINDOW // 100 + 1, 100), (MAX_WINDOW // 10 + 1, 10)):
         with pytest.raises(SearchError) as caught:
-            run(snapshot, q="US", page=str(page), per_page=str(per_page))
+            run(engine, q="US", page=str(page), per_page=str(per_page))
         assert (caught.value.code, caught.value.param) == ("page_too_deep", "page")
         assert "format=jsonl or csv" in caught.value.message
 
 
-def test_sort_by_date(snapshot):
-    newest = run(snapshot, q="Soleimani", sort="newest")
-    oldest = run(snapshot, q="Soleimani", sort="oldest")
+def test_sort_by_date(engine):
+    newest = run(engine, q="Soleimani", sort="newest")
+    oldest = run(engine, q="Soleimani", sort="oldest")
     # same day (000 and 001, 2020-12-31): article id order both ways
     assert order(newest) == [("000", 5), ("001", 2), ("002", 4), ("003", 2)]
     assert order(oldest) == [("003", 2), ("002", 4), ("000", 5), ("001", 2)]
-    flat = run(snapshot, q="Soleimani", sort="newest", group="paragraph", per_page="100")
+    flat = run(engine, q="Soleimani", sort="newest", group="paragraph", per_page="100")
     assert [h.paragraphs[0].id.replace(h.article_id, SHORT[h.article_id]) for h in flat.hits] \
         == ["000#1", "000#3", "000#12", "000#13", "000#17", "001#2", "001#10",
             "002#4", "002#5", "002#7", "002#10", "003#4", "003#11"]
 
 
-def test_empty_query_lists_everything_newest_first(snapshot):
-    response = run(snapshot, q="")
+def test_empty_query_lists_everything_newest_first(engine):
+    response = run(engine, q="")
     assert order(response) == [("000", 19), ("001", 16), ("002", 10), ("003", 14)]
     assert (response.total_paragraphs, response.total_articles) == (59, 4)
     assert response.understood == "" and response.suggestion is None
     # no ranking: an article shows its first paragraphs, in order
     assert [[p.number for p in h.paragraphs] for h in response.hits] == [[1, 2, 3]] * 4
-    assert order(run(snapshot, q="", sort="oldest")) == [
+    assert order(run(engine, q="", sort="oldest")) == [
         ("003", 14), ("002", 10), ("000", 19), ("001", 16)]
     assert buckets(response, "source") == [
         ("cnn", "CNN", 19, 1, False), ("esta", "ESTA", 16, 1, False),
@@ -489,8 +485,8 @@ def test_empty_query_lists_everything_newest_first(snapshot):
 
 
 @pytest.mark.parametrize("q", ['""', "-", "(", '"', ":", "NOT the", "-the"])
-def test_queries_without_words_find_nothing_quietly(snapshot, q):
-    response = run(snapshot, q=q)
+def test_queries_without_words_find_nothing_quietly(engine, q):
+    response = run(engine, q=q)
     assert response.total_paragraphs == 0, q
     assert response.hits == [] and response.suggestion is None
 
@@ -499,15 +495,15 @@ def test_queries_without_words_find_nothing_quietly(snapshot, q):
     ("the", "the", 53), ("What is it", '"what is it"', 0), ("AND", "and", 28),
     ("What does that", '"what does that"', 1),
 ])
-def test_a_query_of_stop_words_only_searches_them_as_written(snapshot, q, understood,
+def test_a_query_of_stop_words_only_searches_them_as_written(engine, q, understood,
                                                               paragraphs):
-    response = run(snapshot, q=q)
+    response = run(engine, q=q)
     assert response.understood == understood
     assert response.total_paragraphs == paragraphs
 
 
-def test_a_lone_wildcard_matches_everything(snapshot):
-    assert run(snapshot, q="*").total_paragraphs == 59
+def test_a_lone_wildcard_matches_everything(engine):
+    assert run(engine, q="*").total_paragraphs == 59
 
 
 # ------------------------------------------------------------------ did you mean
@@ -518,27 +514,27 @@ def test_a_lone_wildcard_matches_everything(snapshot):
     ({"q": "Mckenzei", "fuzzy": "false"}, "mckenzie"),
     ({"q": "Fakrizadeh", "source": "AMN"}, "fakhrizadeh"),
 ])
-def test_did_you_mean(snapshot, params, suggested):
-    response = run(snapshot, **params)
+def test_did_you_mean(engine, params, suggested):
+    response = run(engine, **params)
     assert response.total_paragraphs == 0
     assert response.suggestion is not None
-    assert response.suggestion["q"].lower() == suggested
-    better = run(snapshot, **{**params, "q": response.suggestion["q"]})
-    assert better.total_paragraphs == response.suggestion["paragraphs"] > 0
-    assert better.total_articles == response.suggestion["articles"]
+    assert response.suggestion.q.lower() == suggested
+    better = run(engine, **{**params, "q": response.suggestion.q})
+    assert better.total_paragraphs == response.suggestion.paragraphs > 0
+    assert better.total_articles == response.suggestion.articles
 
 
-def test_misspelt_name_is_found_as_a_variant(snapshot):
+def test_misspelt_name_is_found_as_a_variant(engine):
     """With name variants on, "Mckenzei" already finds McKenzie: no suggestion needed."""
-    response = run(snapshot, q="Mckenzei")
+    response = run(engine, q="Mckenzei")
     assert response.variants == {"mckenzei": ["mckenzie"]}
     assert order(response) == EXACT["McKenzie"][0]
     assert response.suggestion is None
 
 
-def test_no_suggestion_that_finds_nothing_more(snapshot):
-    assert run(snapshot, q="Hezbollah").suggestion is None  # found 1, nothing closer finds more
-    assert run(snapshot, q="zzyzx").suggestion is None
+def test_no_suggestion_that_finds_nothing_more(engine):
+    assert run(engine, q="Hezbollah").suggestion is None  # found 1, nothing closer finds more
+    assert run(engine, q="zzyzx").suggestion is None
 
 
 # ------------------------------------------------------------------ strict mode
@@ -552,40 +548,40 @@ def test_no_suggestion_that_finds_nothing_more(snapshot):
     ("OR Iran", "OR needs something before it at character 1"),
     ("day:2020 Iran", "unknown field 'day'"),
 ])
-def test_strict_mode_says_where(snapshot, q, where):
+def test_strict_mode_says_where(engine, q, where):
     with pytest.raises(SearchError) as caught:
-        run(snapshot, q=q, strict="true")
+        run(engine, q=q, strict="true")
     assert (caught.value.code, caught.value.param) == ("invalid_query", "q")
     assert where in caught.value.message
-    run(snapshot, q=q)  # lenient: searched anyway
+    run(engine, q=q)  # lenient: searched anyway
 
 
-def test_strict_mode_accepts_good_queries(snapshot):
+def test_strict_mode_accepts_good_queries(engine):
     for q in ('"Persian Gulf" bombers -Iraq', "(Iran OR Iraq) AND title:militias",
               "source:CNN Soleimani", "Solei*", "+B-52"):
-        run(snapshot, q=q, strict="true")
+        run(engine, q=q, strict="true")
 
 
 # ------------------------------------------------------------------ related coverage
 
 
-def test_related_coverage_finds_the_same_statement(snapshot):
-    cnn = related(snapshot, f"{CNN}#7")
+def test_related_coverage_finds_the_same_statement(engine):
+    cnn = engine.related(f"{CNN}#7", SETTINGS.related_limit)
     assert cnn[0].paragraphs[0].id == f"{ESTA}#13"
-    esta = related(snapshot, f"{ESTA}#13")
+    esta = engine.related(f"{ESTA}#13", SETTINGS.related_limit)
     assert esta[0].paragraphs[0].id == f"{CNN}#7"
     for hits, own in ((cnn, CNN), (esta, ESTA)):
         assert own not in {h.article_id for h in hits}
         assert len(hits) <= 10 and all(len(h.paragraphs) == 1 for h in hits)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert "<mark>hold Iran responsible</mark>" in cnn[0].paragraphs[0].snippet
-    assert len(related(snapshot, f"{CNN}#7", limit=2)) == 2
+    assert len(engine.related(f"{CNN}#7", 2)) == 2
 
 
 @pytest.mark.parametrize("pid", [f"{CNN}#99", "nope#1", "nope", f"{CNN}#x", "#3"])
-def test_related_unknown_paragraph(snapshot, pid):
+def test_related_unknown_paragraph(engine, pid):
     with pytest.raises(NotFound) as caught:
-        related(snapshot, pid)
+        engine.related(pid, SETTINGS.related_limit)
     assert (caught.value.code, caught.value.param, caught.value.status) == (
         "paragraph_not_found", "id", 404)
 
@@ -593,57 +589,46 @@ def test_related_unknown_paragraph(snapshot, pid):
 # ------------------------------------------------------------------ export, articles, sources
 
 
-def test_export_gives_every_matching_paragraph_in_order(snapshot):
-    request = SearchRequest.from_params({"q": "US"})
-    rows = list(export(snapshot, request))
+def test_export_gives_every_matching_paragraph_in_order(engine):
+    request = search_request({"q": "US"}, SETTINGS)
+    rows = engine.export(request, SETTINGS.export_limit)
     assert len(rows) == 43
-    flat = run(snapshot, q="US", group="paragraph", per_page="100")
+    flat = run(engine, q="US", group="paragraph", per_page="100")
     assert [(r.article_id, r.paragraph) for r in rows] == [
         (h.article_id, h.paragraphs[0].number) for h in flat.hits]
     assert [r.score for r in rows] == [h.score for h in flat.hits]
     first = rows[0]
     assert (first.title, first.source, first.date) == (flat.hits[0].title, "CNN", "2020-12-31")
     assert "<mark>" not in " ".join(r.text for r in rows)
-    assert len(list(export(snapshot, request, limit=5))) == 5
-    limited = list(export(snapshot, SearchRequest.from_params({"q": "US", "source": "ESTA",
-                                                               "sort": "oldest"})))
+    assert len(engine.export(request, 5)) == 5
+    oldest_esta = search_request({"q": "US", "source": "ESTA", "sort": "oldest"}, SETTINGS)
+    limited = engine.export(oldest_esta, SETTINGS.export_limit)
     assert {r.article_id for r in limited} == {ESTA} and len(limited) == 10
     assert [r.paragraph for r in limited] == sorted(r.paragraph for r in limited)
 
 
-def test_get_article(snapshot):
-    article = get_article(snapshot, CNN)
+def test_get_article(engine):
+    article = engine.article(CNN)
     assert article.title.startswith("US defense officials divided")
     assert (article.source, article.date) == ("CNN", "2020-12-31")
     assert article.extra == {"publication": "machine-paraphrased copy of CNN's report"}
     assert [p.number for p in article.paragraphs] == list(range(1, 20))
     assert article.paragraphs[6].text.startswith("Trump then supplied")
     with pytest.raises(NotFound) as caught:
-        get_article(snapshot, "nope")
+        engine.article("nope")
     assert (caught.value.code, caught.value.param) == ("article_not_found", "id")
 
 
-def test_sources_and_health(snapshot):
-    assert [(s.key, s.name, s.articles, s.paragraphs) for s in sources(snapshot)] == [
+def test_sources_and_health(engine):
+    assert [(s.key, s.name, s.articles, s.paragraphs) for s in engine.sources()] == [
         ("amn", "AMN", 1, 10), ("cnn", "CNN", 1, 19), ("esta", "ESTA", 1, 16),
         ("zero hedge", "Zero Hedge", 1, 14)]
-    status = health(snapshot)
-    assert {k: status[k] for k in ("status", "articles", "paragraphs")} == {
-        "status": "ok", "articles": 4, "paragraphs": 59}
+    status = engine.health()
+    assert (status.status, status.articles, status.paragraphs) == ("ok", 4, 59)
 
 
-def test_request_params_round_trip():
-    request = SearchRequest.from_params({"q": "Iran", "source": ["CNN", "AMN"], "from": "2020",
-                                         "sort": "oldest", "page": "2", "fuzzy": "no"})
-    params = request.params()
-    assert params == {"q": "Iran", "source": ["CNN", "AMN"], "from": "2020", "sort": "oldest",
-                      "page": 2, "fuzzy": "false"}
-    assert SearchRequest.from_params({k: str(v) if not isinstance(v, list) else v
-                                      for k, v in params.items()}) == request
-
-
-def test_seed_index_is_built(seed_index: Path):
-    assert index.live_path(seed_index) is not None
+def test_seed_index_is_built(engine):
+    assert engine.is_usable()
 
 
 def test_title_only_article(tiny):
@@ -654,17 +639,17 @@ def test_title_only_article(tiny):
     title_only = next(h for h in response.hits if h.article_id == "e")
     assert (title_only.title, title_only.paragraphs[0].text, title_only.paragraphs[0].snippet) \
         == ("Gadgets, a title only", "", "")
-    assert get_article(tiny, "e").paragraphs == []
+    assert tiny.article("e").paragraphs == []
     # a title is no paragraph: /api/sources agrees with /api/health
-    assert [(s.key, s.name, s.articles, s.paragraphs) for s in sources(tiny)] == [
+    assert [(s.key, s.name, s.articles, s.paragraphs) for s in tiny.sources()] == [
         ("alpha", "Alpha", 2, 3), ("beta", "Beta", 1, 1), ("delta", "Delta", 1, 0),
         ("gamma", "Gamma", 1, 1)]
-    assert (health(tiny)["articles"], health(tiny)["paragraphs"]) == (5, 5)
+    assert (tiny.health().articles, tiny.health().paragraphs) == (5, 5)
 
 
-def test_words_keep_their_places_when_the_parser_gives_up(snapshot):
+def test_words_keep_their_places_when_the_parser_gives_up(engine):
     """Stacked operators make whoosh's parser fail; the words are searched instead, and
     name variants and did-you-mean still read them from the right characters."""
-    response = run(snapshot, q="“ANDNOT” ANDNOT ANDNOT ANDNOT  Suleimani")
+    response = run(engine, q="“ANDNOT” ANDNOT ANDNOT ANDNOT  Suleimani")
     assert response.variants == {"suleimani": ["soleimani"]}
     assert response.total_articles == 4

@@ -1,13 +1,11 @@
 """From what a person types to a whoosh query.
 
 The syntax is the familiar part of Elasticsearch's ``query_string``: plain words (all
-must match; see :mod:`searchsvc.search` for the fallback when that finds too little),
+must match; see :mod:`.matching` for the fallback when that finds too little),
 ``"exact phrase"``, ``OR``, ``AND``, ``NOT`` / ``-word``, ``+word``, parentheses,
 ``prefix*``, and the scopes ``title:`` and ``source:``.
 
-Lenient by default: whatever is typed gets an answer. :func:`check_syntax` reports what a
-strict parser would reject (unbalanced quotes or parentheses, a dangling operator, an
-unknown field), with the character position.
+Lenient: whatever is typed gets an answer (strict checking is :mod:`searchsvc.syntax`).
 """
 
 from __future__ import annotations
@@ -16,48 +14,41 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import qparser, query
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import plugins
 
-from .analysis import TOKEN_PATTERN, exact_analyzer, query_analyzer, words
-from .schema import source_key
+from ...analysis import TOKEN_PATTERN, exact_words
+from ...fields import source_key
+from ...models import Highlights
+from ...settings import Settings
+from .analysis import stemming_analyzer
 from .scoring import VariantTerm
-
-# Above 1, a title match outranks the same words in a paragraph; 2.0 measured worse on
-# every test collection (docs/evaluation.md).
-TITLE_BOOST = 1.25
-VARIANT_BOOST = 0.5  # a variant spelling counts, but less than the spelling typed
-PROXIMITY_SLOP = 6
-PROXIMITY_BOOST = 1.0
-USER_FIELDS = ("title", "text", "source")
-OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 
 # Which exact-copy field holds the unstemmed words of each searchable field.
 EXACT_OF = {"text": "exact", "title": "title_exact"}
 
 
-class QuerySyntaxError(ValueError):
-    """A malformed query in strict mode. ``position`` is a 0-based character offset."""
-
-    def __init__(self, message: str, position: int):
-        super().__init__(f"{message} at character {position + 1}")
-        self.position = position
-
-
-def _user_schema() -> Schema:
-    """Only what a user may scope to; anything else (``day:``, ``foo:``) is plain text."""
+def _user_schema(stop_words: frozenset[str]) -> Schema:
+    """Only what a user may scope to; anything else (``day:``, ``foo:``) is plain text.
+    Plain words go through the stemmed copy's analysis with the query's longer stop list
+    ("what", "how", "about" only phrase the question)."""
     return Schema(
-        title=TEXT(analyzer=query_analyzer(), multitoken_query="phrase"),
-        text=TEXT(analyzer=query_analyzer(), multitoken_query="phrase"),
+        title=TEXT(analyzer=stemming_analyzer(stop_words), multitoken_query="phrase"),
+        text=TEXT(analyzer=stemming_analyzer(stop_words), multitoken_query="phrase"),
         source=ID(),
     )
 
 
-def make_parser(group: type = qparser.AndGroup) -> qparser.QueryParser:
+@lru_cache(maxsize=8)
+def make_parser(title_boost: float, stop_words: frozenset[str]) -> qparser.QueryParser:
+    """The parser for one setting of the title boost and the query stop list (settings are
+    frozen, so a parser is made once per setting)."""
     parser = qparser.MultifieldParser(
-        ["title", "text"], _user_schema(), fieldboosts={"title": TITLE_BOOST}, group=group
+        ["title", "text"], _user_schema(stop_words), fieldboosts={"title": title_boost},
+        group=qparser.AndGroup,
     )
     for unwanted in (plugins.RangePlugin, plugins.SingleQuotePlugin, plugins.EveryPlugin,
                      plugins.FuzzyTermPlugin, plugins.WildcardPlugin):
@@ -77,63 +68,6 @@ class _StarPlugin(plugins.WildcardPlugin):
     expr = r"(?P<text>[*])"
 
 
-_PARSERS = {"and": make_parser(qparser.AndGroup), "or": make_parser(qparser.OrGroup)}
-
-
-# ------------------------------------------------------------------ strict checking
-
-_SCAN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
-_FIELD = re.compile(r"^([A-Za-z_]\w*):(.*)$")
-
-
-def check_syntax(text: str) -> None:
-    """Raise :class:`QuerySyntaxError` for what a strict parser rejects."""
-    depth_opened: list[int] = []
-    previous: str | None = None
-    previous_at = 0
-    for match in _SCAN.finditer(text):
-        token, at = match.group(), match.start()
-        if token.startswith('"'):
-            if len(token) == 1 or not token.endswith('"'):
-                raise QuerySyntaxError("unclosed quote", at)
-        elif token == "(":
-            depth_opened.append(at)
-        elif token == ")":
-            if not depth_opened:
-                raise QuerySyntaxError("')' without '('", at)
-            if previous == "(":
-                raise QuerySyntaxError("empty parentheses", previous_at)
-            if previous in OPERATORS:
-                raise QuerySyntaxError(f"{previous} needs something after it", previous_at)
-            depth_opened.pop()
-        elif token in OPERATORS:
-            if token != "NOT" and (previous is None or previous in OPERATORS or previous == "("):
-                raise QuerySyntaxError(f"{token} needs something before it", at)
-            if token == "NOT" and previous == "NOT":
-                raise QuerySyntaxError("NOT NOT", at)
-        elif token in ("-", "+"):
-            raise QuerySyntaxError(f"lone '{token}'", at)
-        else:
-            scoped = _FIELD.match(token)
-            if scoped:
-                name, rest = scoped.groups()
-                if name not in USER_FIELDS:
-                    raise QuerySyntaxError(
-                        f"unknown field '{name}' (use {', '.join(f + ':' for f in USER_FIELDS)})",
-                        at,
-                    )
-                following = text[match.end():match.end() + 1]
-                if not rest and following not in ('"', "("):
-                    raise QuerySyntaxError(f"'{name}:' needs a value", at)
-            elif token.lstrip("+-").startswith("*"):
-                raise QuerySyntaxError("a wildcard needs letters before it", at)
-        previous, previous_at = token, at
-    if previous in OPERATORS:
-        raise QuerySyntaxError(f"{previous} needs something after it", previous_at)
-    if depth_opened:
-        raise QuerySyntaxError("'(' is never closed", depth_opened[-1])
-    if not words(text.replace('"', " "), exact_analyzer()):
-        raise QuerySyntaxError("no searchable words", 0)
 
 
 # ------------------------------------------------------------------ the parsed query
@@ -156,25 +90,27 @@ class ParsedQuery:
         return self.query is query.NullQuery or isinstance(self.query, query.qcore._NullQuery)
 
 
-def parse(text: str, variants: Callable[[str], list[str]] | None = None) -> ParsedQuery:
+def parse(text: str, settings: Settings,
+          variants: Callable[[str], list[str]] | None = None) -> ParsedQuery:
     """Parse leniently. Never raises for user input: whoosh's own failures fall back to the
     words alone."""
+    parser = make_parser(settings.title_boost, settings.query_stop_words)
     try:
-        raw = _PARSERS["and"].parse(text, normalize=False)
+        raw = parser.parse(text, normalize=False)
         tree = _weigh_repeats(raw).normalize()
     except Exception:  # noqa: BLE001 - any parser failure means: search the words
-        raw = tree = _PARSERS["and"].parse(_words_only(text))
+        raw = tree = parser.parse(_words_only(text))
     parsed = ParsedQuery(text=text, query=tree)
     if parsed.is_empty and not _negates(raw, text):
-        written = words(_words_only(text), exact_analyzer())
+        written = exact_words(_words_only(text))
         if written:  # only stop words ("what is it", "The Who"): the words as written
             tree = query.Or([_as_written(name, written) for name in ("title_exact", "exact")])
-    rewritten = _rewrite(tree, text, variants, parsed)
+    rewritten = _rewrite(tree, text, variants, parsed, settings.variant_boost)
     parsed.query = rewritten
     parsed.plain_terms = _plain_clauses(rewritten)
     relaxed = _relaxed(rewritten)
     if relaxed is not None:
-        proximity = _proximity(tree)
+        proximity = _proximity(tree, settings)
         parsed.fallback = query.AndMaybe(relaxed, proximity) if proximity else relaxed
         if proximity:
             parsed.query = query.AndMaybe(rewritten, proximity)
@@ -221,7 +157,7 @@ def _weigh_repeats(tree: query.Query) -> query.Query:
 
 
 def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] | None,
-             parsed: ParsedQuery) -> query.Query:
+             parsed: ParsedQuery, variant_boost: float) -> query.Query:
     """Phrases onto the exact copies, sources folded, name variants added."""
     if isinstance(node, query.Phrase):
         return _exact_phrase(node, text)
@@ -231,7 +167,7 @@ def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] 
         if node.fieldname in EXACT_OF and getattr(node, "startchar", None) is not None:
             surface = text[node.startchar:node.endchar]
             quoted = node.startchar > 0 and text[node.startchar - 1] == '"'
-            exact = words(surface, exact_analyzer())
+            exact = exact_words(surface)
             if len(exact) == 1:
                 if node.fieldname == "text":
                     parsed.words.append((exact[0], node.startchar, node.endchar))
@@ -242,7 +178,7 @@ def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] 
                     parsed.variants[exact[0]] = others
                     field = EXACT_OF[node.fieldname]
                     alternatives = [VariantTerm(field, other, (field, exact[0]),
-                                                boost=node.boost * VARIANT_BOOST)
+                                                boost=node.boost * variant_boost)
                                     for other in others]
                     return query.Or([node, *alternatives])
         return node
@@ -250,7 +186,7 @@ def _rewrite(node: query.Query, text: str, variants: Callable[[str], list[str]] 
         return query.Prefix(EXACT_OF[node.fieldname], node.text, boost=node.boost)
     if node.is_leaf():
         return node
-    return node.apply(lambda child: _rewrite(child, text, variants, parsed))
+    return node.apply(lambda child: _rewrite(child, text, variants, parsed, variant_boost))
 
 
 def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
@@ -258,7 +194,7 @@ def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
     if fieldname is None or not node.char_ranges:
         return node
     surface = " ".join(text[start:end] for start, end in node.char_ranges)
-    exact = words(surface, exact_analyzer())
+    exact = exact_words(surface)
     if not exact:
         return query.NullQuery
     if len(exact) == 1:
@@ -313,7 +249,7 @@ def _one_word(leaf: query.Query) -> bool:
                                             and not leaf.char_ranges)
 
 
-def _proximity(tree: query.Query) -> query.Query | None:
+def _proximity(tree: query.Query, settings: Settings) -> query.Query | None:
     """A sloppy phrase of the query's words on the stemmed text: close together ranks higher."""
     if not isinstance(tree, query.And):
         return None
@@ -321,21 +257,11 @@ def _proximity(tree: query.Query) -> query.Query | None:
              if isinstance(leaf, query.Term) and leaf.fieldname == "text"]
     if len(stems) < 2:
         return None
-    return query.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+    return query.Phrase("text", stems, slop=settings.proximity_slop,
+                        boost=settings.proximity_boost)
 
 
 # ------------------------------------------------------------------ what to highlight
-
-
-@dataclass
-class Highlights:
-    stems: set[str] = field(default_factory=set)
-    exact: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
-    phrases: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (words, stemmed)
-
-    def __bool__(self) -> bool:
-        return bool(self.stems or self.exact or self.prefixes or self.phrases)
 
 
 def highlights(node: query.Query, fields: tuple[str, str] = ("text", "exact")) -> Highlights:

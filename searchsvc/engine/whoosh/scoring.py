@@ -13,6 +13,8 @@ from whoosh.matching import NullMatcher, WrappingMatcher
 from whoosh.query import Term
 from whoosh.scoring import BM25F, BM25FScorer, WeightingModel
 
+from ...settings import Settings
+
 
 def bm25_idf(doc_count: int, doc_frequency: int) -> float:
     return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
@@ -79,3 +81,9 @@ class VariantTerm(Term):
         if self.boost != 1.0:
             matcher = WrappingMatcher(matcher, boost=self.boost)
         return matcher
+
+
+def weighting(settings: Settings) -> BM25F:
+    """The ranking model the settings ask for: BM25F with Lucene's idf, or whoosh's own."""
+    model = LuceneBM25F if settings.bm25_idf == "bm25" else BM25F
+    return model(B=settings.bm25_b, K1=settings.bm25_k1)

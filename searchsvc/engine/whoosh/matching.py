@@ -1,13 +1,13 @@
-"""The one search function behind the JSON API, the web page and ``searchsvc search``.
+"""Matching and ranking on whoosh: the search behind the JSON API, the page and the CLI.
 
 Paragraph hits are folded into articles here and nowhere else. The paragraphs decide
 which articles match (and the counts and facets); an article then ranks by the query's
 score on the whole article, from the article index (title and all paragraphs as one
-document, as BM25 reads a document), and shows up to :data:`PARAGRAPHS_PER_ARTICLE`
+document, as BM25 reads a document), and shows up to ``paragraphs_per_article``
 of its best paragraphs. Ranking articles by their best paragraph measured worse on every
 test collection (docs/evaluation.md).
 
-Plain words must all match. When that finds fewer than :data:`FALLBACK_BELOW`
+Plain words must all match. When that finds fewer than ``fallback_below``
 paragraphs, paragraphs with only some of the words follow the complete matches, ranked
 below all of them (``relaxed``); what the user spelled out (``-word``, a typed phrase,
 an OR group, a scope) stays required.
@@ -17,217 +17,34 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
-from . import query as query_module
-from .analysis import words
-from .errors import NotFound, SearchError
-from .facets import Bucket, Row, day_buckets, month_buckets, source_buckets
-from .filters import Filters
-from .live import Snapshot
-from .query import (
+from ...analysis import stemmed_words
+from ...errors import NotFound, SearchError
+from ...fields import UNDATED, split_pid
+from ...filters import Filters
+from ...models import (
+    Article,
+    ExportRow,
+    Health,
     Highlights,
-    ParsedQuery,
-    QuerySyntaxError,
-    check_syntax,
-    describe,
-    highlights,
-    parse,
+    Hit,
+    Paragraph,
+    ParagraphHit,
+    SearchRequest,
+    SearchResponse,
+    Source,
+    Suggestion,
 )
-from .schema import UNDATED, split_pid
-from .scoring import LuceneBM25F
-from .snippets import snippet
-from .variants import finder, skeleton
-
-SORTS = ("relevance", "newest", "oldest")
-GROUPS = ("article", "paragraph")
-DEFAULT_PER_PAGE = 10
-MAX_PER_PAGE = 100
-MAX_WINDOW = 1000  # deepest hit a page may reach; deeper is an export
-EXPORT_LIMIT = 10_000  # rows in one CSV / JSON Lines export
-PARAGRAPHS_PER_ARTICLE = 3
-FALLBACK_BELOW = 50  # fill the first pages: 10 cut short queries' recall (docs/evaluation.md)
-# The title's weight when ranking whole articles, whose text holds the title as well.
-ARTICLE_TITLE_BOOST = 0.5
-SUGGEST_BELOW = 3
-RELATED_LIMIT = 10
-PAIR_BOOST = 0.5
-SAME_SOURCE_FACTOR = 0.5  # related coverage prefers other sources
-BM25_B = 0.75
-BM25_K1 = 1.5
-
-
-BM25_IDF = "bm25"  # "bm25": Lucene's idf (searchsvc.scoring); "whoosh": whoosh's own
-
-
-def weighting() -> BM25F:
-    model = LuceneBM25F if BM25_IDF == "bm25" else BM25F
-    return model(B=BM25_B, K1=BM25_K1)
-
-
-# ------------------------------------------------------------------ request
-
-
-def int_param(params: Mapping, name: str, default: int, low: int, high: int | None = None) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise SearchError("invalid_parameter", f"{name}={raw!r} is not a whole number",
-                          name) from None
-    if value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise SearchError("invalid_parameter", f"{name}={value} must be {bounds}", name)
-    return value
-
-
-def _bool(params: Mapping, name: str, default: bool) -> bool:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    value = str(raw).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise SearchError("invalid_parameter", f"{name}={raw!r} must be true or false", name)
-
-
-def _choice(params: Mapping, name: str, choices: tuple[str, ...]) -> str:
-    value = str(params.get(name) or choices[0]).strip().lower()
-    if value not in choices:
-        raise SearchError("invalid_parameter",
-                          f"{name}={params.get(name)!r} must be one of {', '.join(choices)}", name)
-    return value
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str = ""
-    sources: tuple[str, ...] = ()
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str = "relevance"
-    group: str = "article"
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    fuzzy: bool = True
-    strict: bool = False
-
-    @classmethod
-    def from_params(cls, params) -> SearchRequest:
-        """From query-string parameters (a werkzeug MultiDict or a plain dict)."""
-        getlist = getattr(params, "getlist", None)
-        raw_sources = getlist("source") if getlist else params.get("source") or []
-        if isinstance(raw_sources, str):
-            raw_sources = [raw_sources]
-        request = cls(
-            q=str(params.get("q") or ""),
-            sources=tuple(s for s in raw_sources if s and s.strip()),
-            date_from=(params.get("from") or "").strip() or None,
-            date_to=(params.get("to") or "").strip() or None,
-            sort=_choice(params, "sort", SORTS),
-            group=_choice(params, "group", GROUPS),
-            page=int_param(params, "page", 1, 1),
-            per_page=int_param(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-            fuzzy=_bool(params, "fuzzy", True),
-            strict=_bool(params, "strict", False),
-        )
-        request.filters()  # validate dates now, not halfway through a search
-        return request
-
-    def filters(self) -> Filters:
-        return Filters.make(self.sources, self.date_from, self.date_to)
-
-    def params(self, **changes) -> dict:
-        """Query-string parameters for this request with ``changes`` (for links)."""
-        values = {
-            "q": self.q, "source": list(self.sources), "from": self.date_from,
-            "to": self.date_to, "sort": self.sort, "group": self.group, "page": self.page,
-            "per_page": self.per_page, "fuzzy": self.fuzzy, "strict": self.strict,
-        }
-        values.update(changes)
-        defaults = {"sort": "relevance", "group": "article", "page": 1,
-                    "per_page": DEFAULT_PER_PAGE, "fuzzy": True, "strict": False}
-        out = {}
-        for key, value in values.items():
-            if value in (None, "", []) or defaults.get(key, object()) == value:
-                continue
-            out[key] = ("true" if value else "false") if isinstance(value, bool) else value
-        return out
-
-
-# ------------------------------------------------------------------ response
-
-
-@dataclass
-class ParagraphHit:
-    id: str
-    number: int
-    score: float
-    snippet: str
-    text: str
-
-
-@dataclass
-class Hit:
-    article_id: str
-    title: str
-    source: str
-    date: str | None
-    url: str
-    score: float
-    matched_paragraphs: int
-    paragraphs: list[ParagraphHit]
-
-
-@dataclass
-class SearchResponse:
-    request: SearchRequest
-    understood: str
-    variants: dict[str, list[str]]
-    relaxed: bool  # "most words" matches follow the complete ones
-    total_paragraphs: int
-    total_articles: int
-    took_ms: float
-    hits: list[Hit]
-    facets: dict[str, list[Bucket]]
-    suggestion: dict | None = None
-    error: dict | None = None  # set by callers that show a strict-mode error in place
-
-    @property
-    def total(self) -> int:
-        return self.total_articles if self.request.group == "article" else self.total_paragraphs
-
-    @property
-    def pages(self) -> int:
-        reachable = min(self.total, MAX_WINDOW)
-        return max(1, -(-reachable // self.request.per_page))
-
-    def to_dict(self) -> dict:
-        r = self.request
-        return {
-            "query": {"q": r.q, "understood": self.understood, "fuzzy": r.fuzzy,
-                      "strict": r.strict, "variants": self.variants, "relaxed": self.relaxed},
-            "filters": {"source": list(r.filters().sources), "from": r.date_from, "to": r.date_to},
-            "sort": r.sort,
-            "group": r.group,
-            "total": {"paragraphs": self.total_paragraphs, "articles": self.total_articles},
-            "page": r.page,
-            "per_page": r.per_page,
-            "pages": self.pages,
-            "took_ms": round(self.took_ms, 2),
-            "hits": [asdict(hit) for hit in self.hits],
-            "facets": {name: [asdict(b) for b in buckets] for name, buckets in self.facets.items()},
-            "suggestion": self.suggestion,
-        }
-
+from ...settings import Settings
+from ...snippets import snippet
+from ...syntax import QuerySyntaxError, check_syntax
+from ...variants import finder, skeleton
+from .facets import Row, day_buckets, month_buckets, source_buckets
+from .live import Snapshot
+from .parsing import ParsedQuery, describe, highlights, parse
 
 # ------------------------------------------------------------------ matching
 
@@ -259,7 +76,7 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
         searcher = snapshot.searcher
         variants = finder(snapshot.meta.get("names", {}),
                           lambda word: searcher.doc_frequency("exact", word) > 0)
-    return parse(request.q, variants)
+    return parse(request.q, snapshot.settings, variants)
 
 
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
@@ -274,7 +91,7 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
     rows = _rows(snapshot, main)
     allowed = [r for r in rows if filters.source_ok(r.source) and filters.day_ok(r.day)]
     match = _Match(parsed, rows, allowed, [(parsed.query, {r.docnum for r in allowed})])
-    if parsed.fallback is not None and len(allowed) < FALLBACK_BELOW:
+    if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
         extra = set(searcher.docs_for_query(parsed.fallback)) - main
         if extra:
             more = _rows(snapshot, extra)
@@ -318,28 +135,25 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
     started = time.perf_counter()
     filters = request.filters()
     match = _match(snapshot, request, filters)
-    first = (request.page - 1) * request.per_page
-    last = first + request.per_page
-    if last > MAX_WINDOW:
-        raise SearchError(
-            "page_too_deep",
-            f"page {request.page} with per_page {request.per_page} reaches hit {last}; pages stop "
-            f"at hit {MAX_WINDOW}: narrow the search or export it with format=jsonl or csv",
-            "page",
-        )
+    first, last = request.first, request.last
     wanted = highlights(match.parsed.query)
     if request.group == "article":
         hits = _article_page(snapshot, match, request, first, last, wanted)
     else:
         hits = _paragraph_page(snapshot, match, request, first, last, wanted)
     names = snapshot.meta.get("sources", {})
+    total_paragraphs = len(match.allowed)
+    total_articles = len({r.article for r in match.allowed})
+    total = total_articles if request.group == "article" else total_paragraphs
+    settings = snapshot.settings
     response = SearchResponse(
         request=request,
         understood=describe(match.parsed.query) if request.q.strip() else "",
         variants=match.parsed.variants,
         relaxed=len(match.tiers) > 1,
-        total_paragraphs=len(match.allowed),
-        total_articles=len({r.article for r in match.allowed}),
+        total_paragraphs=total_paragraphs,
+        total_articles=total_articles,
+        pages=max(1, -(-min(total, settings.max_window) // request.per_page)),
         took_ms=0.0,
         hits=hits,
         facets={
@@ -348,7 +162,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
             "day": day_buckets(match.rows, filters),
         },
     )
-    if request.q.strip() and (response.total_paragraphs < SUGGEST_BELOW or response.relaxed):
+    if request.q.strip() and (total_paragraphs < settings.suggest_below or response.relaxed):
         response.suggestion = _suggest(snapshot, request, match, filters)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
@@ -388,7 +202,8 @@ def _best_articles(snapshot: Snapshot, match: _Match, needed: int) -> list[tuple
 def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
                     articles: set[str]) -> list[tuple[str, float]]:
     numbers = {snapshot.article_docnums[a] for a in articles if a in snapshot.article_docnums}
-    results = snapshot.articles.search(article_query(tier_query), filter=numbers, limit=None)
+    results = snapshot.articles.search(article_query(tier_query, snapshot.settings),
+                                       filter=numbers, limit=None)
     ids = snapshot.article_ids
     scores = {ids[docnum]: score for score, docnum in results.top_n}
     # Every article a paragraph matched holds the query's positive part; 0 only in case.
@@ -396,26 +211,26 @@ def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
                   key=lambda pair: (-round(pair[1], 9), pair[0]))
 
 
-def article_query(paragraph_query: wq.Query) -> wq.Query:
+def article_query(paragraph_query: wq.Query, settings: Settings) -> wq.Query:
     """A paragraph query as the article index runs it: its positive part (the article of a
     matching paragraph may hold a NOT-ed word elsewhere) with the title weighted by
-    :data:`ARTICLE_TITLE_BOOST` instead of the paragraphs' ``TITLE_BOOST``."""
+    ``article_title_boost`` instead of the paragraphs' ``title_boost``."""
     if isinstance(paragraph_query, wq.AndNot):
-        return article_query(paragraph_query.a)
+        return article_query(paragraph_query.a, settings)
     if isinstance(paragraph_query, wq.And | wq.Or):
-        kept = [article_query(child) for child in paragraph_query.subqueries
+        kept = [article_query(child, settings) for child in paragraph_query.subqueries
                 if not isinstance(child, wq.Not)]
         return type(paragraph_query)(kept, boost=paragraph_query.boost)
     if paragraph_query.is_leaf():
         if getattr(paragraph_query, "fieldname", None) in ("title", "title_exact"):
-            scale = ARTICLE_TITLE_BOOST / query_module.TITLE_BOOST
+            scale = settings.article_title_boost / settings.title_boost
             return paragraph_query.with_boost(paragraph_query.boost * scale)
         return paragraph_query
-    return paragraph_query.apply(article_query)
+    return paragraph_query.apply(lambda child: article_query(child, settings))
 
 
 def ranked_articles(snapshot: Snapshot, request: SearchRequest,
-                    limit: int = MAX_WINDOW) -> list[tuple[str, float]]:
+                    limit: int) -> list[tuple[str, float]]:
     """(article id, score) best first, the order :func:`search` gives with ``sort=relevance``
     and ``group=article``, without snippets or facets (for evaluation)."""
     match = _match(snapshot, replace(request, sort="relevance", group="article"),
@@ -434,7 +249,7 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     article_of = snapshot.columns["article_id"]
     for docnum, score in _ranked(snapshot, match, None, within):
         paragraphs = best[article_of[docnum]]
-        if len(paragraphs) < PARAGRAPHS_PER_ARTICLE:
+        if len(paragraphs) < snapshot.settings.paragraphs_per_article:
             paragraphs.append((docnum, score))
     return [_hit(snapshot, best[a], counts[a], wanted, score) for a, score in page]
 
@@ -486,7 +301,7 @@ def _complete(match: _Match) -> int:
 def _closest_spelling(searcher, word: str) -> str | None:
     """The indexed word one edit away (else two), preferring one that sounds the same
     ("opek" → "opec", not "oper"), then the commonest. whoosh's own order is neither
-    (notes/whoosh.md, trap 9)."""
+    (docs/whoosh.md, trap 9)."""
     for distance in (1, 2):
         options = [o for o in searcher.suggest("exact", word, limit=10, maxdist=distance)
                    if o != word]
@@ -496,7 +311,8 @@ def _closest_spelling(searcher, word: str) -> str | None:
     return None
 
 
-def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) -> dict | None:
+def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
+             filters: Filters) -> Suggestion | None:
     """A close spelling from the index that would find more, as a whole query."""
     searcher = snapshot.searcher
     text = request.q
@@ -518,8 +334,8 @@ def _suggest(snapshot, request: SearchRequest, match: _Match, filters: Filters) 
                                                  fuzzy=request.fuzzy), filters)
     if _complete(alternative) <= _complete(match):
         return None
-    return {"q": text, "paragraphs": len(alternative.allowed),
-            "articles": len({r.article for r in alternative.allowed})}
+    return Suggestion(q=text, paragraphs=len(alternative.allowed),
+                      articles=len({r.article for r in alternative.allowed}))
 
 
 def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
@@ -533,49 +349,20 @@ def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
 # ------------------------------------------------------------------ export
 
 
-@dataclass
-class ExportRow:
-    article_id: str
-    paragraph: int
-    title: str
-    source: str
-    date: str | None
-    url: str
-    score: float
-    text: str
-
-
-def export(snapshot: Snapshot, request: SearchRequest,
-           limit: int = EXPORT_LIMIT) -> Iterator[ExportRow]:
+def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> list[ExportRow]:
     """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
     filters = request.filters()
     match = _match(snapshot, request, filters)
     flat = replace(request, group="paragraph", page=1)
+    rows = []
     for hit in _paragraph_page(snapshot, match, flat, 0, limit, highlights(wq.NullQuery)):
         paragraph = hit.paragraphs[0]
-        yield ExportRow(hit.article_id, paragraph.number, hit.title, hit.source, hit.date,
-                        hit.url, paragraph.score, paragraph.text)
+        rows.append(ExportRow(hit.article_id, paragraph.number, hit.title, hit.source,
+                              hit.date, hit.url, paragraph.score, paragraph.text))
+    return rows
 
 
 # ------------------------------------------------------------------ articles, related, sources
-
-
-@dataclass
-class Paragraph:
-    id: str
-    number: int
-    text: str
-
-
-@dataclass
-class Article:
-    id: str
-    title: str
-    source: str
-    date: str | None
-    url: str
-    extra: dict
-    paragraphs: list[Paragraph]
 
 
 def get_article(snapshot: Snapshot, article_id: str) -> Article:
@@ -599,7 +386,7 @@ def get_article(snapshot: Snapshot, article_id: str) -> Article:
     )
 
 
-def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
     """Paragraphs of other articles that report the same thing, best first, other sources
     preferred: more-like-this on the paragraph's most telling terms."""
     try:
@@ -616,15 +403,16 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -
     if not terms:
         return []
     # Shared word pairs ("hold Iran responsible") say "same statement" better than shared words.
-    stems = words(text)
+    stems = stemmed_words(text, snapshot.settings.stop_words)
     pairs = {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b}
     like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
-                 + [wq.Phrase("text", list(pair), slop=2, boost=PAIR_BOOST)
+                 + [wq.Phrase("text", list(pair), slop=2, boost=snapshot.settings.pair_boost)
                     for pair in sorted(pairs)])
     results = searcher.search(like, limit=limit * 4, mask=wq.Term("article_id", article_id))
     own_source = snapshot.columns["source"][docnum]
+    same_source = snapshot.settings.same_source_factor
     scored = [
-        (hit.docnum, hit.score * (SAME_SOURCE_FACTOR if snapshot.columns["source"][hit.docnum]
+        (hit.docnum, hit.score * (same_source if snapshot.columns["source"][hit.docnum]
                                   == own_source else 1.0))
         for hit in results
     ]
@@ -634,14 +422,6 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int = RELATED_LIMIT) -
     counts = Counter(snapshot.columns["article_id"][d] for d, _ in scored)
     return [_hit(snapshot, [(d, s)], counts[snapshot.columns["article_id"][d]], wanted)
             for d, s in scored[:limit]]
-
-
-@dataclass
-class Source:
-    key: str
-    name: str
-    articles: int
-    paragraphs: int
 
 
 def sources(snapshot: Snapshot) -> list[Source]:
@@ -658,12 +438,8 @@ def sources(snapshot: Snapshot) -> list[Source]:
     return sorted(found, key=lambda s: (-s.articles, s.name.casefold()))
 
 
-def health(snapshot: Snapshot) -> dict:
+def health(snapshot: Snapshot) -> Health:
     meta = snapshot.meta
-    return {
-        "status": "ok",
-        "articles": meta.get("articles", 0),
-        "paragraphs": meta.get("paragraphs", 0),
-        "built_at": meta.get("built_at"),
-        "version": meta.get("version"),
-    }
+    return Health(status="ok", articles=meta.get("articles", 0),
+                  paragraphs=meta.get("paragraphs", 0), built_at=meta.get("built_at"),
+                  version=meta.get("version"))

@@ -1,0 +1,94 @@
+"""The one boundary between the service and a search engine.
+
+The API, the page, the CLI and the evaluation talk to an :class:`Engine` and to nothing
+else: requests and responses are the plain dataclasses of :mod:`searchsvc.models`. The
+engine behind it today is whoosh (:mod:`searchsvc.engine.whoosh`, the only package that
+imports whoosh); another (OpenSearch, for archives that outgrow one machine) would be a
+sibling package implementing the same protocol, held to tests/test_engine_contract.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from ..corpus import Article as SourceArticle
+from ..corpus import Problem
+from ..models import (
+    Article,
+    BuildSummary,
+    ExportRow,
+    Health,
+    Highlights,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    Source,
+)
+from ..settings import Settings
+
+
+class Engine(Protocol):
+    """An archive's index: built from a corpus, searched, read back."""
+
+    settings: Settings
+
+    def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
+              strict: bool = False, workers: int = 1, catalog: Path | None = None,
+              on_article: Callable[[SourceArticle], None] | None = None,
+              on_problem: Callable[[Problem], None] | None = None) -> BuildSummary:
+        """Index the corpus folder and/or JSON Lines file; the new index replaces the live
+        one only when complete (``update``: only what changed; ``strict``: any problem in
+        the input fails the build and the live index stays). Raises
+        :class:`~searchsvc.errors.BuildError`."""
+        ...
+
+    def is_usable(self) -> bool:
+        """Whether there is an index this version can search."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """One page of hits, with totals, facets and a suggestion. Raises
+        :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
+        ...
+
+    def export(self, request: SearchRequest, limit: int) -> list[ExportRow]:
+        """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
+        ...
+
+    def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
+        """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""
+        ...
+
+    def highlights(self, q: str, fuzzy: bool = True) -> Highlights:
+        """What a search for ``q`` marks in a paragraph (name variants included)."""
+        ...
+
+    def article(self, article_id: str) -> Article:
+        """One article and all its paragraphs. Raises ``NotFound``."""
+        ...
+
+    def related(self, paragraph_id: str, limit: int) -> list[Hit]:
+        """Paragraphs of other articles that report the same thing, best first."""
+        ...
+
+    def sources(self) -> list[Source]:
+        ...
+
+    def health(self) -> Health:
+        ...
+
+    def reopen(self) -> None:
+        """Read the newest complete index (a server also does this on its own)."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+def open_engine(index: Path, settings: Settings | None = None) -> Engine:
+    """The engine over the index folder ``index`` (built there if it is not yet)."""
+    from .whoosh import WhooshEngine
+
+    return WhooshEngine(Path(index), settings or Settings())
