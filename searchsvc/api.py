@@ -12,9 +12,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .engine import Engine
 from .errors import NotFound, SearchError
-from .models import ExportRow
+from .models import ExportRow, Related, Sources
 from .openapi import CSV_COLUMNS, openapi_document
-from .params import check_window, export_format, int_param, search_request
+from .params import RelatedParams, SearchParams, check_window, parse_params, to_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,10 +25,11 @@ def engine() -> Engine:
 
 @bp.get("/search")
 def search():
-    fmt = export_format(request.args)
     search_engine = engine()
     settings = search_engine.settings
-    wanted = search_request(request.args, settings)
+    given: SearchParams = parse_params(SearchParams, request.args)
+    fmt = given.format
+    wanted = to_request(given, settings)
     if fmt == "json":
         check_window(wanted, settings)
         return jsonify(search_engine.search(wanted).to_dict())
@@ -82,14 +83,15 @@ def article(article_id: str):
 @bp.get("/paragraphs/<path:paragraph_id>/related", merge_slashes=False)
 def related(paragraph_id: str):
     search_engine = engine()
-    limit = int_param(request.args, "limit", search_engine.settings.related_limit, 1, 50)
+    given: RelatedParams = parse_params(RelatedParams, request.args)
+    limit = search_engine.settings.related_limit if given.limit is None else given.limit
     hits = search_engine.related(paragraph_id, limit)
-    return jsonify({"paragraph": paragraph_id, "related": [asdict(h) for h in hits]})
+    return jsonify(asdict(Related(paragraph=paragraph_id, related=hits)))
 
 
 @bp.get("/sources")
 def sources():
-    return jsonify({"sources": [asdict(s) for s in engine().sources()]})
+    return jsonify(asdict(Sources(sources=engine().sources())))
 
 
 @bp.get("/health")
@@ -99,7 +101,7 @@ def health():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(engine().settings))
 
 
 def not_found(_error=None):

@@ -1,6 +1,48 @@
-"""Errors that are part of the interface: each has a stable code and names the parameter."""
+"""Errors that are part of the interface: each has a stable code and names the parameter.
+
+Every error the API sends is ``{"error": {"code", "message", "param"?}}``
+(:class:`ErrorBody`); the codes are :data:`ERROR_CODES`.
+"""
 
 from __future__ import annotations
+
+from typing import Annotated, NotRequired
+
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict
+
+ERROR_CODES = {
+    "invalid_parameter": "a parameter has a value outside what it accepts (param names it)",
+    "invalid_date": "from or to is not YYYY, YYYY-MM or YYYY-MM-DD, or not a real date",
+    "invalid_range": "from is after to",
+    "invalid_query": "strict=true and q is malformed; the message gives the character position",
+    "page_too_deep": "page × per_page goes past the deepest hit a page reaches; export instead",
+    "article_not_found": "no article with this id",
+    "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",
+    "not_found": "no such endpoint",
+    "method_not_allowed": "only GET is served",
+    "index_missing": "no index has been built yet (503)",
+    "index_corrupt": "the index cannot be read; rebuild it (503)",
+    "index_outdated": "the index was built by an older searchsvc; rebuild it (503)",
+    "internal_error": "a bug in the service (500); please report it",
+}
+
+
+@with_config(ConfigDict(extra="forbid"))
+class ErrorDetail(TypedDict):
+    code: Annotated[str, Field(
+        description="stable, for programs: "
+                    + "; ".join(f"{code}: {what}" for code, what in ERROR_CODES.items()),
+        json_schema_extra={"enum": list(ERROR_CODES)})]
+    message: Annotated[str, Field(description="for people; wording may change")]
+    param: NotRequired[Annotated[str, Field(
+        description="the parameter at fault (q, source, from, to, sort, group, page, per_page,"
+                    " fuzzy, strict, format, limit, id)")]]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class ErrorBody(TypedDict):
+    error: ErrorDetail
 
 
 class SearchError(Exception):
@@ -14,8 +56,8 @@ class SearchError(Exception):
         self.message = message
         self.param = param
 
-    def to_dict(self) -> dict:
-        body = {"code": self.code, "message": self.message}
+    def to_dict(self) -> ErrorBody:
+        body = ErrorDetail(code=self.code, message=self.message)
         if self.param:
             body["param"] = self.param
         return {"error": body}

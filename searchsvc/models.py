@@ -1,17 +1,34 @@
 """What goes in and out of a search engine: plain dataclasses, the same for every engine.
 
-The JSON API serialises these (``dataclasses.asdict``), the page and the CLI read them,
-and :class:`searchsvc.engine.Engine` takes and returns nothing else. Nothing here knows
-which engine answered, nor how a page links to itself (that is :mod:`searchsvc.pages`).
+:class:`searchsvc.engine.Engine` takes and returns nothing else; the page and the CLI read
+them; the JSON API sends them. They are also the API's contract: each field's type,
+bounds and description are written here once, and :mod:`searchsvc.openapi` generates the
+OpenAPI schemas from them (pydantic reads the annotations; nothing is validated or copied
+when an engine builds a hit). Nothing here knows which engine answered, nor how a page
+links to itself (that is :mod:`searchsvc.pages`).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict
 
 from .corpus import Problem
 from .filters import Filters
+from .settings import Settings
+
+# A response schema lists every field, all required, and nothing else (drift fails tests).
+EXACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+_DEFAULTS = Settings()  # the documented limits are the shipped defaults
+
+Day = Annotated[str | None, Field(
+    description="publication day YYYY-MM-DD; null when the article is undated",
+    json_schema_extra={"format": "date"})]
+Count = Annotated[int, Field(ge=0)]
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -51,45 +68,65 @@ class SearchRequest:
         return self.first + self.per_page
 
 
+@with_config(EXACT)
 @dataclass
 class ParagraphHit:
-    id: str
-    number: int
-    score: float
-    snippet: str  # escaped text, matches in <mark>
-    text: str
+    id: Annotated[str, Field(description="paragraph id ARTICLE#NUMBER",
+                             examples=["000_a2d3934c72cc6993#7"])]
+    number: Annotated[int, Field(ge=0, description="paragraph number in its article, from 1")]
+    score: Annotated[float, Field(description="relevance (BM25F); 0 when unranked")]
+    snippet: Annotated[str, Field(description="HTML: about 200 characters around the matches,"
+                                 " escaped, the matched words as written in <mark>…</mark>,"
+                                 " … where cut")]
+    text: Annotated[str, Field(description="the whole paragraph, plain text (not escaped)")]
 
 
+@with_config(EXACT)
 @dataclass
 class Hit:
-    article_id: str
-    title: str
-    source: str
-    date: str | None
-    url: str
-    score: float  # the article's own score (grouped by article), else the paragraph's
-    matched_paragraphs: int
-    paragraphs: list[ParagraphHit]
+    """One article (group=article) or one paragraph (group=paragraph)."""
+
+    article_id: Annotated[str, Field(description="article id")]
+    title: Annotated[str, Field(description="headline; empty when the article has none")]
+    source: Annotated[str, Field(description="source name as displayed, e.g. Zero Hedge")]
+    date: Day
+    url: Annotated[str, Field(description="link to the original; empty when unknown")]
+    score: Annotated[float, Field(description="the article's own score (BM25F over the whole"
+                                  " article; group=paragraph: the paragraph's); 0 when"
+                                  " unranked")]
+    matched_paragraphs: Annotated[int, Field(
+        ge=1, description="how many of the article's paragraphs match (related: how many"
+                          " are among the candidates)")]
+    paragraphs: Annotated[list[ParagraphHit], Field(
+        min_length=1, max_length=_DEFAULTS.paragraphs_per_article,
+        description="group=article: the best matching paragraphs, best first (at most"
+                    f" {_DEFAULTS.paragraphs_per_article}); group=paragraph and related:"
+                    " exactly one")]
 
 
+@with_config(EXACT)
 @dataclass
 class Bucket:
-    """One value of a facet: how many matching paragraphs and articles have it."""
+    """A facet value; counts ignore the facet's own filter (multi-select)."""
 
-    value: str
-    label: str
-    paragraphs: int
-    articles: int
-    selected: bool
+    value: Annotated[str, Field(description="what to pass back: a source key for source=, a"
+                                " YYYY-MM or YYYY-MM-DD for from= and to=, or \"undated\"")]
+    label: Annotated[str, Field(description="for display")]
+    paragraphs: Annotated[int, Field(ge=0, description="matching paragraphs in this bucket")]
+    articles: Annotated[int, Field(ge=0, description="matching articles in this bucket")]
+    selected: Annotated[bool, Field(description="the current filters select it")]
 
 
+@with_config(EXACT)
 @dataclass
 class Suggestion:
-    """A close spelling of the query that finds more ("did you mean")."""
+    """Did you mean: a close spelling of the query that finds more."""
 
-    q: str
-    paragraphs: int
-    articles: int
+    q: Annotated[str, Field(description="the query with close spellings from the index"
+                            " substituted")]
+    paragraphs: Annotated[int, Field(ge=1, description="paragraphs it would find (more than"
+                                     " the query typed)")]
+    articles: Annotated[int, Field(ge=1, description="articles it would find")]
 
 
 @dataclass
@@ -111,71 +148,172 @@ class SearchResponse:
         return self.total_articles if self.request.group == "article" else self.total_paragraphs
 
     def to_dict(self) -> dict:
+        """The JSON body of ``GET /api/search`` (:class:`SearchBody`)."""
         r = self.request
-        return {
-            "query": {"q": r.q, "understood": self.understood, "fuzzy": r.fuzzy,
-                      "strict": r.strict, "variants": self.variants, "relaxed": self.relaxed},
-            "filters": {"source": list(r.filters().sources), "from": r.date_from, "to": r.date_to},
-            "sort": r.sort,
-            "group": r.group,
-            "total": {"paragraphs": self.total_paragraphs, "articles": self.total_articles},
-            "page": r.page,
-            "per_page": r.per_page,
-            "pages": self.pages,
-            "took_ms": round(self.took_ms, 2),
-            "hits": [asdict(hit) for hit in self.hits],
-            "facets": {name: [asdict(b) for b in buckets] for name, buckets in self.facets.items()},
-            "suggestion": asdict(self.suggestion) if self.suggestion else None,
-        }
+        body = SearchBody(
+            query=QueryEcho(q=r.q, understood=self.understood, fuzzy=r.fuzzy, strict=r.strict,
+                            variants=self.variants, relaxed=self.relaxed),
+            filters={"source": list(r.filters().sources), "from": r.date_from,
+                     "to": r.date_to},
+            sort=r.sort,  # type: ignore[arg-type]  # checked against SORTS by params.py
+            group=r.group,  # type: ignore[arg-type]
+            total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles),
+            page=r.page,
+            per_page=r.per_page,
+            pages=self.pages,
+            took_ms=round(self.took_ms, 2),
+            hits=self.hits,
+            facets=Facets(source=self.facets["source"], month=self.facets["month"],
+                          day=self.facets["day"]),
+            suggestion=self.suggestion,
+        )
+        return asdict(body)
 
 
+# ------------------------------------------------------------------ the search body's parts
+
+
+@with_config(EXACT)
+@dataclass
+class QueryEcho:
+    q: Annotated[str, Field(description="q as given")]
+    understood: Annotated[str, Field(description="the query as searched, in the query syntax:"
+                                     " stems, ~variant spellings, phrases; empty for no q")]
+    fuzzy: bool
+    strict: bool
+    variants: Annotated[dict[str, list[str]], Field(
+        description="word typed → other spellings also searched")]
+    relaxed: Annotated[bool, Field(description="paragraphs matching only most of the words"
+                                   " follow the complete matches")]
+
+
+# A TypedDict, not a dataclass: its keys "from" and "to" are Python keywords.
+FiltersEcho = TypedDict("FiltersEcho", {
+    "source": Annotated[list[str], Field(description="selected source keys (folded lower"
+                                         " case)")],
+    "from": Annotated[str | None, Field(description="from as given")],
+    "to": Annotated[str | None, Field(description="to as given")],
+})
+FiltersEcho = with_config(EXACT)(FiltersEcho)  # type: ignore[misc]  # functional form
+
+
+@with_config(EXACT)
+@dataclass
+class Totals:
+    paragraphs: Annotated[int, Field(ge=0, description="matching paragraphs within the"
+                                     " filters")]
+    articles: Annotated[int, Field(ge=0, description="articles with a matching paragraph"
+                                   " within the filters")]
+
+
+@with_config(EXACT)
+@dataclass
+class Facets:
+    source: Annotated[list[Bucket], Field(description="most paragraphs first; a selected"
+                                          " source is listed even with 0")]
+    month: Annotated[list[Bucket], Field(description="YYYY-MM, oldest first, \"undated\""
+                                         " last")]
+    day: Annotated[list[Bucket], Field(description="YYYY-MM-DD, oldest first, \"undated\""
+                                       " last")]
+
+
+@with_config(EXACT)
+@dataclass
+class SearchBody:
+    """The answer of ``GET /api/search`` (format=json)."""
+
+    query: QueryEcho
+    filters: FiltersEcho
+    sort: Literal["relevance", "newest", "oldest"]
+    group: Literal["article", "paragraph"]
+    total: Totals
+    page: Annotated[int, Field(ge=1, description="page number")]
+    per_page: Annotated[int, Field(ge=1, le=_DEFAULTS.max_per_page,
+                                   description="hits per page")]
+    pages: Annotated[int, Field(ge=1, description="pages reachable (hits beyond"
+                                f" {_DEFAULTS.max_window} are not)")]
+    took_ms: Annotated[float, Field(ge=0)]
+    hits: Annotated[list[Hit], Field(max_length=_DEFAULTS.max_per_page)]
+    facets: Facets
+    suggestion: Annotated[Suggestion | None, Field(
+        description="set when the query finds fewer than"
+                    f" {_DEFAULTS.suggest_below} paragraphs and a spelling finds more")]
+
+
+# ------------------------------------------------------------------ exports, articles, sources
+
+
+@with_config(EXACT)
 @dataclass
 class ExportRow:
-    """One matching paragraph in a CSV or JSON Lines export."""
+    """One line of format=jsonl; format=csv has the same columns in this order (date empty
+    when undated)."""
 
-    article_id: str
-    paragraph: int
-    title: str
-    source: str
-    date: str | None
-    url: str
+    article_id: Annotated[str, Field(description="article id")]
+    paragraph: Annotated[int, Field(ge=0, description="paragraph number")]
+    title: Annotated[str, Field(description="headline")]
+    source: Annotated[str, Field(description="source name")]
+    date: Day
+    url: Annotated[str, Field(description="link")]
     score: float
-    text: str
+    text: Annotated[str, Field(description="the paragraph")]
 
 
+@with_config(EXACT)
 @dataclass
 class Paragraph:
-    id: str
-    number: int
-    text: str
+    id: Annotated[str, Field(description="paragraph id ARTICLE#NUMBER")]
+    number: Annotated[int, Field(ge=1, description="paragraph number, from 1")]
+    text: Annotated[str, Field(description="plain text")]
 
 
+@with_config(EXACT)
 @dataclass
 class Article:
-    id: str
-    title: str
-    source: str
-    date: str | None
-    url: str
-    extra: dict
+    id: Annotated[str, Field(description="article id")]
+    title: Annotated[str, Field(description="headline; may be empty")]
+    source: Annotated[str, Field(description="source name")]
+    date: Day
+    url: Annotated[str, Field(description="link; may be empty")]
+    extra: Annotated[dict[str, object], Field(description="further catalog columns (or JSON"
+                                              " Lines fields), as given")]
     paragraphs: list[Paragraph]
 
 
+@with_config(EXACT)
+@dataclass
+class Related:
+    """The answer of ``GET /api/paragraphs/{id}/related``."""
+
+    paragraph: Annotated[str, Field(description="the paragraph asked about")]
+    related: Annotated[list[Hit], Field(description="paragraphs of other articles reporting"
+                                        " the same thing, best first, other sources"
+                                        " preferred; one paragraph per hit")]
+
+
+@with_config(EXACT)
 @dataclass
 class Source:
-    key: str
-    name: str
-    articles: int
-    paragraphs: int
+    key: Annotated[str, Field(description="what source= matches (folded lower case)")]
+    name: Annotated[str, Field(description="for display")]
+    articles: Annotated[int, Field(ge=0, description="articles")]
+    paragraphs: Annotated[int, Field(ge=0, description="paragraphs")]
 
 
+@with_config(EXACT)
+@dataclass
+class Sources:
+    sources: Annotated[list[Source], Field(description="most articles first")]
+
+
+@with_config(EXACT)
 @dataclass
 class Health:
-    status: str
-    articles: int
-    paragraphs: int
-    built_at: str | None
-    version: str | None
+    status: Literal["ok"]
+    articles: Annotated[int, Field(ge=0, description="articles in the index")]
+    paragraphs: Annotated[int, Field(ge=0, description="paragraphs in the index")]
+    built_at: Annotated[str | None, Field(json_schema_extra={"format": "date-time"})]
+    version: Annotated[str | None, Field(description="searchsvc version that built it")]
 
 
 @dataclass

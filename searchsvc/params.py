@@ -1,78 +1,204 @@
 """Query-string parameters (the API's, the page's, the CLI's) read into a
-:class:`~searchsvc.models.SearchRequest`, every bad value a 400 that names its parameter.
+:class:`~searchsvc.models.SearchRequest`.
 
-Limits are policy, not the engine's: the deepest page a request may reach and the number
-of rows in an export come from :class:`~searchsvc.settings.Settings`.
+The parameters are described once, as the dataclasses :class:`SearchParams` and
+:class:`RelatedParams`: pydantic validates a request against them, and
+:mod:`searchsvc.openapi` generates the documented parameters from them. Every bad value is
+a 400 whose message names the parameter and the value, in the service's own error shape.
+
+Limits are policy, not the engine's: the deepest page a request may reach and the largest
+page come from :class:`~searchsvc.settings.Settings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic_core import PydanticCustomError
 
 from .errors import SearchError
-from .models import GROUPS, SORTS, SearchRequest
+from .models import SearchRequest
 from .settings import Settings
 
-EXPORT_FORMATS = ("json", "csv", "jsonl")
+_DEFAULTS = Settings()
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
-def int_param(params: Mapping[str, Any], name: str, default: int, low: int,
-              high: int | None = None) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
+def _word(value: object) -> object:
+    """Choices are matched without regard to case or surrounding spaces."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _flag(value: object) -> object:
+    """true/false, 1/0, yes/no, on/off (any case); anything else fails as not a boolean."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return True if word in _TRUE else False if word in _FALSE else value
+    return value
+
+
+def _whole(value: object) -> object:
+    """A whole number as written ("2", " 2 "), not "2.0", which pydantic would take."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            raise PydanticCustomError("int_parsing", "not a whole number") from None
+    return value
+
+
+def _trimmed(value: object) -> object:
+    """Spaces around a date are ignored; only spaces is no date."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+Choice = BeforeValidator(_word)
+Flag = BeforeValidator(_flag)
+Whole = BeforeValidator(_whole)
+Trimmed = BeforeValidator(_trimmed)
+
+
+@with_config(ConfigDict(extra="ignore", strict=False))
+@dataclass
+class SearchParams:
+    """The parameters of ``GET /api/search`` (all optional), in their documented order."""
+
+    q: Annotated[str, Field(
+        description="the query: words (all must match), \"a phrase\", OR, AND, NOT or -word,"
+                    " +word, (groups), prefix*, title:, source:. Empty: every article, newest"
+                    " first.", examples=["B-52 bombers"])] = ""
+    source: Annotated[list[str] | None, Field(
+        description="only these sources (repeat for several; any of them matches). Case and"
+                    " accents do not matter.", examples=[["CNN", "Zero Hedge"]])] = None
+    date_from: Annotated[str | None, Field(
+        alias="from", pattern=_DATE,
+        description="first day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the first day of the"
+                    " year or month). Undated articles are left out when a date is given.",
+        examples=["2020-12"]), Trimmed] = None
+    date_to: Annotated[str | None, Field(
+        alias="to", pattern=_DATE,
+        description="last day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the last day of the"
+                    " year or month)", examples=["2020-12-31"]), Trimmed] = None
+    sort: Annotated[Literal["relevance", "newest", "oldest"], Field(
+        description="relevance (default), newest or oldest (undated last)"), Choice] = "relevance"
+    group: Annotated[Literal["article", "paragraph"], Field(
+        description="article: one hit per article with its best paragraphs (default);"
+                    " paragraph: one hit per paragraph"), Choice] = "article"
+    page: Annotated[int, Field(
+        ge=1, description=f"page number; page × per_page may not pass"
+                          f" {_DEFAULTS.max_window}"), Whole] = 1
+    # The bound and the default are the deployment's (Settings), applied by search_request.
+    per_page: Annotated[int | None, Field(ge=1, description="hits per page"), Whole] = None
+    fuzzy: Annotated[bool, Field(
+        description="also search other spellings of names (Soleimani/Suleimani): true"
+                    " (default) or false. Also 1/0, yes/no, on/off."), Flag] = True
+    strict: Annotated[bool, Field(
+        description="reject a malformed query with 400 invalid_query instead of searching its"
+                    " words"), Flag] = False
+    format: Annotated[Literal["json", "csv", "jsonl"], Field(
+        description=f"json (default, one page); csv or jsonl: every matching paragraph (up to"
+                    f" {_DEFAULTS.export_limit}), ungrouped, in the requested order; page,"
+                    " per_page and group are ignored"), Choice] = "json"
+
+
+@with_config(ConfigDict(extra="ignore"))
+@dataclass
+class RelatedParams:
+    """The parameters of ``GET /api/paragraphs/{id}/related``."""
+
+    # The default is the deployment's (Settings.related_limit).
+    limit: Annotated[int | None, Field(ge=1, le=50, description="how many"), Whole] = None
+
+
+_LISTS = ("source",)  # repeatable parameters
+
+
+@lru_cache(maxsize=4)
+def _adapter(model: type) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def parse_params(model: type, params: Mapping[str, Any]) -> Any:
+    """``params`` (a werkzeug MultiDict or a plain dict) validated against ``model``; empty
+    values mean "not given". Raises :class:`SearchError` naming the first bad parameter."""
+    adapter = _adapter(model)
+    getlist = getattr(params, "getlist", None)
+    data: dict[str, Any] = {}
+    for name in params:
+        if name in _LISTS:
+            values = getlist(name) if getlist else params.get(name)
+            values = [values] if isinstance(values, str) else list(values or [])
+            data[name] = [v for v in values if v and str(v).strip()]
+            continue
+        value = params.get(name)
+        if value is not None and value != "":
+            data[name] = value
     try:
-        value = int(str(raw))
-    except ValueError:
-        raise SearchError("invalid_parameter", f"{name}={raw!r} is not a whole number",
-                          name) from None
-    if value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise SearchError("invalid_parameter", f"{name}={value} must be {bounds}", name)
-    return value
+        return adapter.validate_python(data)
+    except ValidationError as error:
+        raise _as_search_error(error, data, adapter) from None
 
 
-def bool_param(params: Mapping[str, Any], name: str, default: bool) -> bool:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    value = str(raw).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise SearchError("invalid_parameter", f"{name}={raw!r} must be true or false", name)
+def _as_search_error(error: ValidationError, data: Mapping[str, Any],
+                     adapter: TypeAdapter) -> SearchError:
+    """pydantic's first complaint, said the way this service says it."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "?"
+    raw = data.get(name)
+    kind = first["type"]
+    spec = adapter.json_schema(by_alias=True)["properties"].get(name, {})
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        message = f"{name}={raw!r} is not a whole number"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        message = f"{name}={int(str(raw))} must be {_bounds(spec)}"
+    elif kind == "literal_error":
+        choices = ", ".join(spec.get("enum", []))
+        message = f"{name}={raw!r} must be one of {choices}"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"{name}={raw!r} must be true or false"
+    elif kind == "string_pattern_mismatch":
+        return SearchError("invalid_date", f"{name}={raw!r} is not a date; use YYYY-MM-DD,"
+                           " YYYY-MM or YYYY", name)
+    else:
+        message = f"{name}={raw!r}: {first['msg']}"
+    return SearchError("invalid_parameter", message, name)
 
 
-def choice_param(params: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
-    value = str(params.get(name) or choices[0]).strip().lower()
-    if value not in choices:
-        raise SearchError("invalid_parameter",
-                          f"{name}={params.get(name)!r} must be one of {', '.join(choices)}", name)
-    return value
+def _bounds(spec: Mapping[str, Any]) -> str:
+    low, high = spec.get("minimum"), spec.get("maximum")
+    return f"from {low} to {high}" if high is not None else f"at least {low}"
 
 
 def search_request(params: Mapping[str, Any], settings: Settings) -> SearchRequest:
-    """From query-string parameters (a werkzeug MultiDict or a plain dict)."""
-    getlist = getattr(params, "getlist", None)
-    raw_sources = getlist("source") if getlist else params.get("source") or []
-    if isinstance(raw_sources, str):
-        raw_sources = [raw_sources]
+    """A validated request; ``per_page`` defaults to, and may not pass, the settings'."""
+    return to_request(parse_params(SearchParams, params), settings)
+
+
+def to_request(given: SearchParams, settings: Settings) -> SearchRequest:
+    per_page = settings.default_per_page if given.per_page is None else given.per_page
+    if per_page > settings.max_per_page:
+        raise SearchError("invalid_parameter",
+                          f"per_page={per_page} must be from 1 to {settings.max_per_page}",
+                          "per_page")
     request = SearchRequest(
-        q=str(params.get("q") or ""),
-        sources=tuple(s for s in raw_sources if s and s.strip()),
-        date_from=(params.get("from") or "").strip() or None,
-        date_to=(params.get("to") or "").strip() or None,
-        sort=choice_param(params, "sort", SORTS),
-        group=choice_param(params, "group", GROUPS),
-        page=int_param(params, "page", 1, 1),
-        per_page=int_param(params, "per_page", settings.default_per_page, 1,
-                           settings.max_per_page),
-        fuzzy=bool_param(params, "fuzzy", True),
-        strict=bool_param(params, "strict", False),
+        q=given.q,
+        sources=tuple(given.source or ()),
+        date_from=given.date_from or None,
+        date_to=given.date_to or None,
+        sort=given.sort,
+        group=given.group,
+        page=given.page,
+        per_page=per_page,
+        fuzzy=given.fuzzy,
+        strict=given.strict,
     )
-    request.filters()  # validate dates now, not halfway through a search
+    request.filters()  # validate dates as days (and from ≤ to) now, not mid-search
     return request
 
 
@@ -86,11 +212,3 @@ def check_window(request: SearchRequest, settings: Settings) -> None:
             " format=jsonl or csv",
             "page",
         )
-
-
-def export_format(params: Mapping[str, Any]) -> str:
-    fmt = str(params.get("format") or "json").strip().lower()
-    if fmt not in EXPORT_FORMATS:
-        raise SearchError("invalid_parameter",
-                          f"format={fmt!r} must be one of {', '.join(EXPORT_FORMATS)}", "format")
-    return fmt

@@ -507,3 +507,26 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
     body = create_app(tmp_path / "ix").test_client().get("/api/search?q=formula&format=csv")
     rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True))))
     assert [(r["title"], r["text"][:11]) for r in rows] == [("'@SUM(A1:A9)", "'=HYPERLINK")]
+
+
+def test_contract_is_generated_from_the_models():
+    """Each response schema lists exactly its model's fields, and each search parameter's
+    choices are the ones the validation accepts: one description, no hand-written copy."""
+    import dataclasses
+
+    from searchsvc import models
+    from searchsvc.params import search_request
+    from searchsvc.settings import Settings
+
+    schemas = DOC["components"]["schemas"]
+    for name in ("Hit", "ParagraphHit", "Bucket", "Suggestion", "ExportRow", "Article",
+                 "Paragraph", "Source", "Health"):
+        fields = [f.name for f in dataclasses.fields(getattr(models, name))]
+        assert list(schemas[name]["properties"]) == fields, name
+        assert schemas[name]["required"] == fields, name
+    params = {p["name"]: p["schema"] for p in DOC["paths"]["/api/search"]["get"]["parameters"]}
+    for name in ("sort", "group"):
+        for choice in params[name]["enum"]:
+            assert getattr(search_request({name: choice.upper()}, Settings()), name) == choice
+        with pytest.raises(Exception, match=f"must be one of {', '.join(params[name]['enum'])}"):
+            search_request({name: "nope"}, Settings())
