@@ -1,14 +1,18 @@
-"""The index a server answers from: one searcher kept open, reopened when a build switches.
+"""The index a server answers from: kept open, reopened when a build switches.
 
 Each request takes a :class:`Snapshot` and uses it throughout, so a switch in the middle
-of a request never mixes two indexes. The previous searcher stays open until the switch
+of a request never mixes two indexes. The previous snapshot stays open until the switch
 after next, because a request may still be using it.
+
+A snapshot's read-only tables (columns, article ids) are shared by every thread, but each
+thread reads postings through searchers of its own: one whoosh searcher read from several
+threads at once returns corrupt postings (docs/whoosh.md, trap 8).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -22,33 +26,66 @@ from .scoring import weighting
 COLUMNS = ("pid", "article_id", "para", "source", "day")
 
 
+class _Searchers(threading.local):
+    """This thread's searchers of one snapshot (opened on first use)."""
+
+    paragraphs: Searcher | None = None
+    articles: Searcher | None = None
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    searcher: Searcher  # the paragraph index
     meta: dict
     path: Path
     columns: dict[str, list]  # per-document values, read once: facets and grouping use them
-    articles: Searcher  # the article index, for ranking articles
     article_docnums: dict[str, int]  # article id -> its docnum in ``articles``
     article_ids: list[str]  # docnum in ``articles`` -> article id
     settings: Settings
+    _indexes: tuple  # the paragraph and the article whoosh indexes
+    _mine: _Searchers = field(default_factory=_Searchers)
+    _opened: list[Searcher] = field(default_factory=list)  # every thread's, to close
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def searcher(self) -> Searcher:
+        """This thread's searcher of the paragraph index."""
+        if self._mine.paragraphs is None:
+            self._mine.paragraphs = self._open(self._indexes[0])
+        return self._mine.paragraphs
+
+    @property
+    def articles(self) -> Searcher:
+        """This thread's searcher of the article index, for ranking articles."""
+        if self._mine.articles is None:
+            self._mine.articles = self._open(self._indexes[1])
+        return self._mine.articles
+
+    def _open(self, ix) -> Searcher:
+        with self._lock:
+            searcher = ix.searcher(weighting=weighting(self.settings))
+            self._opened.append(searcher)
+        return searcher
 
     def close(self) -> None:
-        self.searcher.close()
-        self.articles.close()
+        with self._lock:
+            for searcher in self._opened:
+                searcher.close()
+            self._opened.clear()
 
 
 def open_snapshot(path: Path, settings: Settings) -> Snapshot:
     """Open one build folder for searching (raises :class:`Unavailable` when unreadable)."""
     try:
         meta = read_meta(path)
-        searcher = whoosh_index.open_dir(str(path)).searcher(weighting=weighting(settings))
-        reader = searcher.reader()
-        columns = {name: list(reader.column_reader(name)) for name in COLUMNS[1:]}
-        columns["pid"] = [fields["pid"] for fields in reader.all_stored_fields()]
-        articles = whoosh_index.open_dir(str(path / ARTICLES)).searcher(
-            weighting=weighting(settings))
-        article_ids = [fields["article_id"] for fields in articles.reader().all_stored_fields()]
+        paragraph_ix = whoosh_index.open_dir(str(path))
+        article_ix = whoosh_index.open_dir(str(path / ARTICLES))
+        with paragraph_ix.searcher() as searcher:
+            reader = searcher.reader()
+            columns = {name: list(reader.column_reader(name)) for name in COLUMNS[1:]}
+            columns["pid"] = [fields["pid"] for fields in reader.all_stored_fields()]
+        with article_ix.searcher() as searcher:
+            article_ids = [fields["article_id"]
+                           for fields in searcher.reader().all_stored_fields()]
         article_docnums = {article: docnum for docnum, article in enumerate(article_ids)}
     except IndexOutdated as error:
         raise Unavailable("index_outdated", str(error)) from None
@@ -59,8 +96,8 @@ def open_snapshot(path: Path, settings: Settings) -> Snapshot:
             "index_corrupt",
             f"the index in {path} cannot be read ({type(error).__name__}: {error}); rebuild it",
         ) from None
-    return Snapshot(searcher, meta, Path(path), columns, articles, article_docnums, article_ids,
-                    settings)
+    return Snapshot(meta, Path(path), columns, article_docnums, article_ids, settings,
+                    (paragraph_ix, article_ix))
 
 
 class LiveIndex:
