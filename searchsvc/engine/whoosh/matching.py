@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
+from whoosh import collectors
 from whoosh import query as wq
 
 from ...analysis import stemmed_words
@@ -87,12 +88,12 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
         parsed = _parse(snapshot, request)
     if parsed.is_empty:
         return _Match(parsed, [], [])
-    main = set(searcher.docs_for_query(parsed.query))
+    main = set(searcher.docs_for_query(_required(parsed.query)))
     rows = _rows(snapshot, main)
     allowed = [r for r in rows if filters.source_ok(r.source) and filters.day_ok(r.day)]
     match = _Match(parsed, rows, allowed, [(parsed.query, {r.docnum for r in allowed})])
     if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
-        extra = set(searcher.docs_for_query(parsed.fallback)) - main
+        extra = set(searcher.docs_for_query(_required(parsed.fallback))) - main
         if extra:
             more = _rows(snapshot, extra)
             more_allowed = [r for r in more
@@ -101,6 +102,12 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
             match.allowed += more_allowed
             match.tiers.append((parsed.fallback, {r.docnum for r in more_allowed}))
     return match
+
+
+def _required(tier_query: wq.Query) -> wq.Query:
+    """What decides a match: the query without its optional part (the proximity bonus),
+    whose phrase positions would otherwise be read for every candidate."""
+    return tier_query.a if isinstance(tier_query, wq.AndMaybe) else tier_query
 
 
 def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
@@ -119,13 +126,49 @@ def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
             articles = {snapshot.columns["article_id"][d] for d in docs}
             tier_query = wq.Require(tier_query, wq.Or([wq.Term("article_id", a)
                                                        for a in sorted(articles)]))
-        results = snapshot.searcher.search(tier_query, filter=docs, limit=remaining)
-        tier = [(hit.docnum, hit.score) for hit in results]
+        tier = _top(snapshot.searcher, tier_query, docs, remaining)
         cols = snapshot.columns  # ties: article, then paragraph number (not "#10" < "#2")
         tier.sort(key=lambda pair: (-round(pair[1], 9), cols["article_id"][pair[0]],
                                     cols["para"][pair[0]]))
-        out.extend(tier)
+        out.extend(tier if remaining is None else tier[:remaining])
     return out
+
+
+def collect(searcher, query: wq.Query, limit: int | None, allow: set[int] | None = None,
+            restrict: set[int] | None = None) -> list[tuple[float, int]]:
+    """(score, docnum) best first, the top ``limit`` (all when None) of the documents in
+    ``allow`` and not in ``restrict``.
+
+    whoosh's shortcuts for a limited search are off: skipping blocks by their best possible
+    score, and "replacing" a matcher that cannot reach the current minimum (an OR that
+    becomes an AND) both trust bounds that our scorers (Lucene's idf, the variants' shared
+    idf) do not keep, and dropped true top hits: a page of 10 was not the first 10 of a
+    page of 100."""
+    top: collectors.ScoredCollector = (
+        collectors.TopCollector(limit, usequality=False, replace=0) if limit is not None
+        else collectors.UnlimitedCollector())  # no minimum score: nothing is replaced
+    collector: collectors.Collector = top
+    if allow is not None or restrict is not None:
+        collector = collectors.FilterCollector(top, allow=allow, restrict=restrict)
+    searcher.search_with_collector(query, collector)
+    return collector.results().top_n
+
+
+def _top(searcher, query: wq.Query, docs: set[int],
+         wanted: int | None) -> list[tuple[int, float]]:
+    """The ``wanted`` best (docnum, score) of ``docs`` (all when None), and every document
+    tied with the last of them: whoosh breaks ties by docnum, which depends on how the
+    index was written, so the caller breaks them itself (by article and paragraph)."""
+    limit = wanted
+    while True:
+        top = collect(searcher, query, limit, allow=docs)
+        if limit is None or wanted is None or len(top) < limit:
+            break
+        boundary = round(top[wanted - 1][0], 9)
+        if round(top[-1][0], 9) < boundary:
+            break
+        limit *= 2
+    return [(docnum, score) for score, docnum in top]
 
 
 # ------------------------------------------------------------------ search
@@ -202,10 +245,10 @@ def _best_articles(snapshot: Snapshot, match: _Match, needed: int) -> list[tuple
 def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
                     articles: set[str]) -> list[tuple[str, float]]:
     numbers = {snapshot.article_docnums[a] for a in articles if a in snapshot.article_docnums}
-    results = snapshot.articles.search(article_query(tier_query, snapshot.settings),
-                                       filter=numbers, limit=None)
+    top = collect(snapshot.articles, article_query(tier_query, snapshot.settings), None,
+                  allow=numbers)
     ids = snapshot.article_ids
-    scores = {ids[docnum]: score for score, docnum in results.top_n}
+    scores = {ids[docnum]: score for score, docnum in top}
     # Every article a paragraph matched holds the query's positive part; 0 only in case.
     return sorted(((a, scores.get(a, 0.0)) for a in articles),
                   key=lambda pair: (-round(pair[1], 9), pair[0]))
@@ -408,13 +451,14 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
     like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
                  + [wq.Phrase("text", list(pair), slop=2, boost=snapshot.settings.pair_boost)
                     for pair in sorted(pairs)])
-    results = searcher.search(like, limit=limit * 4, mask=wq.Term("article_id", article_id))
+    own = set(searcher.docs_for_query(wq.Term("article_id", article_id)))
+    results = collect(searcher, like, limit * 4, restrict=own)
     own_source = snapshot.columns["source"][docnum]
     same_source = snapshot.settings.same_source_factor
     scored = [
-        (hit.docnum, hit.score * (same_source if snapshot.columns["source"][hit.docnum]
-                                  == own_source else 1.0))
-        for hit in results
+        (docnum, score * (same_source if snapshot.columns["source"][docnum]
+                          == own_source else 1.0))
+        for score, docnum in results
     ]
     scored.sort(key=lambda pair: (-pair[1], snapshot.columns["article_id"][pair[0]],
                                   snapshot.columns["para"][pair[0]]))
