@@ -151,23 +151,34 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from waitress import serve
-
-    from .app import create_app
     from .engine import open_engine
+    from .server import serve
 
     root = settings.index_dir(args.index)
     tuning = _tuning()
     if not open_engine(root, tuning).is_usable():
-        print(f"warning: no index in {root} yet; the API answers 503 until `searchsvc index`"
-              f" builds one (or pass --index DIR or set {settings.INDEX_ENV})", file=sys.stderr)
-    app = create_app(root, tuning)
-    print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="searchsvc")
+        print(f"warning: no usable index in {root} yet; the API answers 503 until `searchsvc"
+              f" index` builds one (or pass --index DIR or set {settings.INDEX_ENV})",
+              file=sys.stderr)
+    print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/"
+          f" ({args.workers} processes × {args.threads} threads)", flush=True)
+    serve(root.resolve(), tuning, args.host, args.port, args.workers, args.threads)
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .server import default_workers
+
     parser = argparse.ArgumentParser(prog="searchsvc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"searchsvc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -205,10 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--index", metavar="DIR", help="index folder")
     find.set_defaults(handler=cmd_search)
 
-    serve = commands.add_parser("serve", help="serve the web page and JSON API (waitress)")
+    serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--workers", type=_positive, default=default_workers(),
+                       help="processes (default: one per core)")
+    serve.add_argument("--threads", type=_positive, default=4,
+                       help="threads per process (default: 4)")
     serve.add_argument("--index", metavar="DIR", help="index folder")
     serve.set_defaults(handler=cmd_serve)
 

@@ -78,7 +78,8 @@ class Settings:
     max_window: int = 1000  # deepest hit a page may reach; deeper is an export
     export_limit: int = 10_000  # rows in one CSV / JSON Lines export
     # Building.
-    writer_mb: int = 256
+    writer_mb: int = 256  # memory per writer process before it spills to disk
+    build_processes: int = 0  # processes analysing and writing; 0: one per core
 
     def __post_init__(self) -> None:
         if self.bm25_idf not in ("bm25", "whoosh"):

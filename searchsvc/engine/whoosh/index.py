@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -154,21 +155,36 @@ def _clean(root: Path, live: Path) -> None:
 
 
 class _BuildLock:
+    """One build at a time per index folder, across processes (a POSIX record lock on
+    ``.build.lock``) and within one (a set of the folders this process is building)."""
+
+    _held: set[str] = set()
+    _guard = threading.Lock()
+
     def __init__(self, root: Path):
         self.path = root / LOCK
+        self.key = str(Path(root).resolve())
 
     def __enter__(self) -> _BuildLock:
-        self.handle = self.path.open("a")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.close()
-            raise BuildError(f"another build is running in {self.path.parent}") from None
+        with self._guard:
+            if self.key in self._held:
+                raise BuildError(f"another build is running in {self.path.parent}")
+            self.handle = self.path.open("a")
+            try:
+                # lockf, not flock: the build's forked worker processes do not inherit a
+                # record lock, so the orphaned workers of a killed build cannot keep it.
+                fcntl.lockf(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, PermissionError):
+                self.handle.close()
+                raise BuildError(f"another build is running in {self.path.parent}") from None
+            self._held.add(self.key)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+        with self._guard:
+            fcntl.lockf(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self._held.discard(self.key)
 
 
 # ---------------------------------------------------------------- building
@@ -289,8 +305,8 @@ def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
     article_ix = whoosh_index.create_in(str(path / ARTICLES),
                                         build_article_schema(settings.stop_words))
     meta: dict = {"files": {}, "sources": {}}
-    writers = (ix.writer(limitmb=settings.writer_mb),
-               article_ix.writer(limitmb=settings.writer_mb // 2))
+    writers = (_writer(ix, settings.writer_mb, settings),
+               _writer(article_ix, settings.writer_mb // 2, settings))
     try:
         for article in articles:
             _add(writers, article, summary)
@@ -299,12 +315,27 @@ def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
             if on_article:
                 on_article(article)
         for writer in writers:
-            writer.commit(optimize=True)
+            # Several processes: their segments stay as they are (merging them is one
+            # process's work again, and as long as the whole build took).
+            writer.commit(optimize=_processes(settings) == 1)
     except BaseException:
         _cancel(writers)
         raise
     article_ix.close()
     return _finish(ix, meta, summary)
+
+
+def _processes(settings: Settings) -> int:
+    return settings.build_processes or len(os.sched_getaffinity(0))
+
+
+def _writer(ix, limitmb: int, settings: Settings):
+    """A writer that analyses and writes in ``build_processes`` processes (docs/whoosh.md,
+    trap 6: on 2 cores, 0.55× the wall time of one process on Cranfield)."""
+    processes = _processes(settings)
+    if processes == 1:
+        return ix.writer(limitmb=limitmb)
+    return ix.writer(limitmb=limitmb, procs=processes, multisegment=True)
 
 
 def _cancel(writers: tuple) -> None:
