@@ -16,6 +16,8 @@ ERROR_CODES = {
     "invalid_date": "from or to is not YYYY, YYYY-MM or YYYY-MM-DD, or not a real date",
     "invalid_range": "from is after to",
     "invalid_query": "strict=true and q is malformed; the message gives the character position",
+    "query_too_long": "q has more characters or words than one search may have (the message"
+                      " says how many)",
     "page_too_deep": "page × per_page goes past the deepest hit a page reaches; export instead",
     "article_not_found": "no article with this id",
     "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",

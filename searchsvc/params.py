@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from pydantic_core import PydanticCustomError
 
+from .analysis import exact_words
 from .errors import SearchError
 from .models import SearchRequest
 from .settings import Settings
@@ -180,7 +181,21 @@ def search_request(params: Mapping[str, Any], settings: Settings) -> SearchReque
     return to_request(parse_params(SearchParams, params), settings)
 
 
+def check_query(q: str, settings: Settings) -> None:
+    """A query longer than the settings allow is refused before it is parsed: whoosh's
+    matcher tree overflows Python's stack at about 1,000 words, and long before that one
+    query can keep a worker busy for seconds."""
+    if len(q) > settings.max_query_chars:
+        raise SearchError("query_too_long", f"q is {len(q):,} characters long; a search may"
+                          f" have at most {settings.max_query_chars:,}", "q")
+    words = len(exact_words(q))
+    if words > settings.max_query_words:
+        raise SearchError("query_too_long", f"q has {words:,} words; a search may have at"
+                          f" most {settings.max_query_words:,}", "q")
+
+
 def to_request(given: SearchParams, settings: Settings) -> SearchRequest:
+    check_query(given.q, settings)
     per_page = settings.default_per_page if given.per_page is None else given.per_page
     if per_page > settings.max_per_page:
         raise SearchError("invalid_parameter",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -530,3 +531,26 @@ def test_contract_is_generated_from_the_models():
             assert getattr(search_request({name: choice.upper()}, Settings()), name) == choice
         with pytest.raises(Exception, match=f"must be one of {', '.join(params[name]['enum'])}"):
             search_request({name: "nope"}, Settings())
+
+
+def test_a_query_too_long_is_refused_with_what_is_allowed(client):
+    words = ["".join(letters) for letters in itertools.product("bcdfghjk", repeat=3)][:121]
+    for text, message in (
+        (" ".join(words), "q has 121 words; a search may have at most 120"),
+        ("x" * 2001, "q is 2,001 characters long; a search may have at most 2,000"),
+    ):
+        response = client.get(q(q=text))
+        assert response.status_code == 400
+        assert response.get_json() == {"error": {"code": "query_too_long", "message": message,
+                                                 "param": "q"}}
+    # 120 distinct words (1,000 made whoosh's matcher tree overflow the stack) are answered.
+    response = client.get(q(q=" ".join(words[:120])))
+    assert response.status_code == 200
+    assert response.get_json()["total"] == {"paragraphs": 0, "articles": 0}
+
+
+def test_no_spelling_help_for_a_very_long_word(client):
+    """Did-you-mean's cost grows with the word (docs/whoosh.md, trap 13): past 30 letters
+    there is none; a close spelling of a shorter word is still offered."""
+    assert client.get(q(q="Fakrizadeh" + "x" * 21)).get_json()["suggestion"] is None
+    assert client.get(q(q="Fakrizadeh")).get_json()["suggestion"]["q"] == "Fakhrizadeh"

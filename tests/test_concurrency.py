@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.corpus import read_folder
 from searchsvc.engine.whoosh import index
-from tests.paths import SEEDS
+from tests.mixed import mixed_jsonl
 from tests.server import running_server
 
 ARTICLES = 3000
@@ -28,22 +27,8 @@ ROUNDS = 1
 
 @pytest.fixture(scope="module")
 def mixed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds' paragraphs recombined into ARTICLES articles (JSON Lines), reproducibly."""
-    articles, _ = [], None
-    paragraphs = [p for a in read_folder(SEEDS, lambda _problem: None) for p in a.paragraphs]
-    titles = [a.title for a in read_folder(SEEDS, lambda _problem: None)]
-    sources = ["CNN", "ESTA", "AMN", "Zero Hedge", "Reuters", "AP"]
-    rng = random.Random(20201231)
-    for number in range(ARTICLES):
-        articles.append({
-            "id": f"mix-{number:05d}", "title": rng.choice(titles), "source": rng.choice(sources),
-            "date": f"20{rng.randint(10, 21)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "paragraphs": rng.sample(paragraphs, rng.randint(3, 12)),
-        })
     folder = tmp_path_factory.mktemp("mixed")
-    jsonl = folder / "mixed.jsonl"
-    jsonl.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
-    index.build(folder / "index", None, jsonl)
+    index.build(folder / "index", None, mixed_jsonl(folder, ARTICLES))
     return folder / "index"
 
 

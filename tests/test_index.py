@@ -357,3 +357,30 @@ def test_meta_is_json_with_build_time(seed_index: Path) -> None:
     meta = json.loads(text)
     assert meta["built_at"].endswith("+00:00")
     assert meta["files"]["003_bf4d45bef3f202d2"]["path"] == "003_bf4d45bef3f202d2.txt"
+
+
+def test_a_build_in_two_processes_answers_the_same(tmp_path: Path) -> None:
+    """SEARCHSVC_BUILD_PROCESSES=2: two segments, the same hits, order and scores (ties
+    are broken by article and paragraph, never by how the index was written)."""
+    from searchsvc.engine import open_engine
+    from searchsvc.models import SearchRequest
+    from searchsvc.settings import Settings
+    from tests.mixed import mixed_jsonl
+
+    jsonl = mixed_jsonl(tmp_path, 600)
+    index.build(tmp_path / "two", None, jsonl, settings=Settings(build_processes=2))
+    index.build(tmp_path / "one", None, jsonl)
+    assert len(list(index.live_path(tmp_path / "two").glob("*.seg"))) == 2
+    assert len(list(index.live_path(tmp_path / "one").glob("*.seg"))) == 1
+    two, one = open_engine(tmp_path / "two"), open_engine(tmp_path / "one")
+    try:
+        for q in ("Soleimani bombers", "US", '"Persian Gulf"', "iran OR iraq", "militia -iraq"):
+            for group in ("article", "paragraph"):
+                request = SearchRequest(q=q, group=group, per_page=5)
+                answers = [engine.search(request).to_dict() for engine in (two, one)]
+                for answer in answers:
+                    answer.pop("took_ms")
+                assert answers[0] == answers[1], (q, group)
+    finally:
+        two.close()
+        one.close()

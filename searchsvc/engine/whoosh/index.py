@@ -331,7 +331,8 @@ def _processes(settings: Settings) -> int:
 
 def _writer(ix, limitmb: int, settings: Settings):
     """A writer that analyses and writes in ``build_processes`` processes (docs/whoosh.md,
-    trap 6: on 2 cores, 0.55× the wall time of one process on Cranfield)."""
+    trap 6: on 2 cores, 0.55× the wall time of one process on Cranfield, one segment per
+    process)."""
     processes = _processes(settings)
     if processes == 1:
         return ix.writer(limitmb=limitmb)

@@ -363,6 +363,8 @@ def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
     for word, start, end in sorted(match.parsed.words, key=lambda w: -w[1]):
         if searcher.doc_frequency("exact", word) > 0 and not match.parsed.variants.get(word):
             continue
+        if len(word) > snapshot.settings.max_suggest_word:
+            continue  # no spelling help for it: the search for close words grows with length
         best = _closest_spelling(searcher, word)
         if best:
             if text[start:end][:1].isupper():
