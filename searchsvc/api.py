@@ -122,5 +122,6 @@ def internal_error(error):
 def method_not_allowed(error):
     if request.path.startswith("/api/"):
         body = SearchError("method_not_allowed", f"{request.method} is not allowed here").to_dict()
-        return jsonify(body), 405
+        allowed = sorted(getattr(error, "valid_methods", None) or ["GET", "HEAD", "OPTIONS"])
+        return jsonify(body), 405, {"Allow": ", ".join(allowed)}
     return error

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +203,7 @@ def read_folder(
     folder = Path(folder)
     catalog = catalog or folder / CATALOG_NAME
     rows = read_catalog(catalog, report) if catalog.is_file() else {}
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt") if p.is_file())
+    files = _corpus_files(folder, report)
     present = set(files)
     for name, (row_line, _) in rows.items():
         if name not in present:
@@ -216,6 +217,37 @@ def read_folder(
             yield from _collect(pool.imap(_read_file_job, jobs, chunksize=64), report)
     else:
         yield from _collect(map(_read_file_job, jobs), report)
+
+
+def _corpus_files(folder: Path, report: Report) -> list[str]:
+    """The ``.txt`` files to read, as paths relative to ``folder``: regular files inside
+    it. Everything else named ``.txt`` is skipped with a warning, never silently: a link
+    that leads outside the folder (a corpus must not pull in /etc/passwd), a dangling
+    link, a FIFO or device, a file name that is not UTF-8."""
+    root = folder.resolve()
+    files = []
+    for path in folder.rglob("*.txt"):
+        relative = path.relative_to(folder).as_posix()
+        shown = os.fsencode(relative).decode("utf-8", "backslashreplace")
+        try:
+            relative.encode("utf-8")
+        except UnicodeEncodeError:
+            report(Problem(shown, "skipped: the file name is not UTF-8; rename the file"))
+            continue
+        target = path.resolve()  # through links to files and to folders
+        if not target.exists():
+            report(Problem(shown, "skipped: a link to nothing"))
+            continue
+        if not target.is_relative_to(root):
+            report(Problem(shown, "skipped: a link to a file outside the corpus folder"))
+            continue
+        if path.is_dir():
+            continue
+        if not path.is_file():
+            report(Problem(shown, "skipped: not a regular file (a FIFO, socket or device)"))
+            continue
+        files.append(relative)
+    return sorted(files)
 
 
 def _collect(results, report: Report) -> Iterator[Article]:

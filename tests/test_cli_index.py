@@ -161,7 +161,7 @@ def test_if_needed_builds_only_a_missing_or_outdated_index(tmp_path: Path, capsy
     assert response.status_code == 503
     assert response.get_json() == {"error": {
         "code": "index_outdated",
-        "message": f"index at {outdated} was built by an older searchsvc (format 1, this one"
+        "message": f"the index was built by an older searchsvc (format 1, this one"
                    f" reads {index.FORMAT}); rebuild it with `searchsvc index`"}}
 
     assert main(["index", "--index", str(root), "--if-needed"]) == 0  # outdated: rebuilds

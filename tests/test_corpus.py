@@ -267,3 +267,32 @@ def test_folder_and_jsonl_together(tmp_path: Path) -> None:
     summary, entries = build(tmp_path, corpus, jsonl)
     assert summary.problems == []
     assert article_ids(entries) == {"alpha", "beta", "a2"}
+
+
+def test_nothing_outside_the_corpus_folder_is_read(tmp_path: Path) -> None:
+    """Links leading out of the folder, dangling links, FIFOs and file names that are not
+    UTF-8 are each skipped with one warning; the rest is read."""
+    import os
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "good.txt").write_text("Rockets hit the embassy in Baghdad.\n", encoding="utf-8")
+    (corpus / "sub" / "inside.txt").write_text("Talks resumed in Vienna.\n", encoding="utf-8")
+    os.symlink(outside, corpus / "link_secret.txt")
+    os.symlink(corpus / "sub" / "inside.txt", corpus / "link_inside.txt")
+    os.symlink(tmp_path / "nowhere.txt", corpus / "dangling.txt")
+    os.symlink(tmp_path, corpus / "folder_link")  # a linked folder is not walked into
+    os.mkfifo(corpus / "pipe.txt")
+    with open(os.fsencode(corpus) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(b"Latin-1 named file.\n")
+    problems: list[Problem] = []
+    articles = list(read_folder(corpus, problems.append))
+    assert sorted(a.id for a in articles) == ["good", "link_inside", "sub/inside"]
+    assert sorted(str(p) for p in problems) == sorted([
+        "caf\\xe9.txt: skipped: the file name is not UTF-8; rename the file",
+        "dangling.txt: skipped: a link to nothing",
+        "link_secret.txt: skipped: a link to a file outside the corpus folder",
+        "pipe.txt: skipped: not a regular file (a FIFO, socket or device)",
+    ])

@@ -55,7 +55,9 @@ class IndexCorrupt(IndexProblem):
 
 
 class IndexOutdated(IndexCorrupt):
-    pass
+    def __init__(self, message: str, public: str):
+        super().__init__(message)
+        self.public = public  # the same without the server's paths, for HTTP answers
 
 
 # ---------------------------------------------------------------- documents
@@ -113,9 +115,9 @@ def read_meta(path: Path) -> dict:
         raise IndexCorrupt(
             f"index at {path} has no readable {META} ({error}); rebuild it") from None
     if meta.get("format", 1) != FORMAT:
-        raise IndexOutdated(
-            f"index at {path} was built by an older searchsvc (format {meta.get('format', 1)},"
-            f" this one reads {FORMAT}); rebuild it with `searchsvc index`")
+        why = (f"was built by an older searchsvc (format {meta.get('format', 1)}, this one"
+               f" reads {FORMAT}); rebuild it with `searchsvc index`")
+        raise IndexOutdated(f"index at {path} {why}", f"the index {why}")
     return meta
 
 

@@ -11,6 +11,7 @@ threads at once returns corrupt postings (docs/whoosh.md, trap 8).
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,12 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from ...errors import IndexProblem, Unavailable
+from ...errors import Unavailable
 from ...settings import Settings
 from .index import ARTICLES, IndexOutdated, live_path, read_meta
 from .scoring import weighting
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ("article_id", "para", "source", "day")
 
@@ -93,14 +96,16 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             article_ids = [fields["article_id"]
                            for fields in searcher.reader().all_stored_fields()]
         article_docnums = {article: docnum for docnum, article in enumerate(article_ids)}
+    # The answers go over HTTP: no server path in them; the details go to the server's log.
     except IndexOutdated as error:
-        raise Unavailable("index_outdated", str(error)) from None
-    except IndexProblem as error:
-        raise Unavailable("index_corrupt", str(error)) from None
+        log.warning("%s", error)
+        raise Unavailable("index_outdated", error.public) from None
     except Exception as error:  # noqa: BLE001 - whoosh raises many kinds on a bad index
+        log.warning("the index in %s cannot be read: %r", path, error)
         raise Unavailable(
             "index_corrupt",
-            f"the index in {path} cannot be read ({type(error).__name__}: {error}); rebuild it",
+            f"the index cannot be read ({type(error).__name__}); rebuild it with"
+            " `searchsvc index`",
         ) from None
     return Snapshot(meta, Path(path), columns, article_docnums, article_ids, settings,
                     (paragraph_ix, article_ix))
@@ -120,7 +125,7 @@ class LiveIndex:
         if path is None:
             raise Unavailable(
                 "index_missing",
-                f"no index in {self.root}; build one with `searchsvc index`",
+                "no index has been built yet; build one with `searchsvc index`",
             )
         current = self._snapshot
         if current is not None and current.path == path:
