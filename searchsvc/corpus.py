@@ -12,6 +12,7 @@ Bad input never stops a read: each problem is reported once through ``report`` a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -69,7 +70,14 @@ def content_hash(*parts: bytes | str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text (a BOM is allowed). Raises ValueError with a reader's reason otherwise."""
+    """UTF-8 text (a BOM is allowed), or UTF-16 with its byte-order mark (what Windows
+    tools save as "Unicode"). Raises ValueError with a reader's reason otherwise."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("not UTF-16 text, though it starts with a UTF-16 byte-order"
+                             " mark") from None
     if b"\0" in data[:8192]:
         raise ValueError("binary file (contains NUL bytes)")
     try:

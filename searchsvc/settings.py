@@ -77,6 +77,7 @@ class Settings:
     max_query_chars: int = 2000
     max_query_words: int = 120
     max_suggest_word: int = 30
+    max_suggest_words: int = 8  # did-you-mean looks for close spellings of this many words
     # Pages and exports.
     default_per_page: int = 10
     max_per_page: int = 100

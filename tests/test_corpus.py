@@ -296,3 +296,24 @@ def test_nothing_outside_the_corpus_folder_is_read(tmp_path: Path) -> None:
         "link_secret.txt: skipped: a link to a file outside the corpus folder",
         "pipe.txt: skipped: not a regular file (a FIFO, socket or device)",
     ])
+
+
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """What Windows tools save as "Unicode": decoded, not taken for a binary file."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = ("Qāsem Soleimani’s last journey ended at Baghdad airport.\n\n"
+            "The general was killed in Baghdad.\n")
+    (corpus / "le.txt").write_bytes(text.encode("utf-16"))  # with its BOM
+    (corpus / "be.txt").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    (corpus / "bad.txt").write_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate
+    (corpus / "utf8.txt").write_text(text, encoding="utf-8")
+    problems: list[Problem] = []
+    articles = {a.id: a for a in read_folder(corpus, problems.append)}
+    assert sorted(articles) == ["be", "le", "utf8"]
+    for name in ("le", "be"):  # read as the same text written in UTF-8 is read
+        assert (articles[name].title, articles[name].paragraphs) == (
+            articles["utf8"].title, articles["utf8"].paragraphs)
+    assert articles["le"].paragraphs[-1] == "The general was killed in Baghdad."
+    assert [str(p) for p in problems] == [
+        "bad.txt: skipped: not UTF-16 text, though it starts with a UTF-16 byte-order mark"]

@@ -360,9 +360,11 @@ def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
     searcher = snapshot.searcher
     text = request.q
     changed = False
-    for word, start, end in sorted(match.parsed.words, key=lambda w: -w[1]):
-        if searcher.doc_frequency("exact", word) > 0 and not match.parsed.variants.get(word):
-            continue
+    # Each unknown word costs a search of the lexicon: only the first few are tried.
+    unknown = [(word, start, end) for word, start, end in match.parsed.words
+               if searcher.doc_frequency("exact", word) == 0 or match.parsed.variants.get(word)]
+    for word, start, end in sorted(unknown[:snapshot.settings.max_suggest_words],
+                                   key=lambda w: -w[1]):
         if len(word) > snapshot.settings.max_suggest_word:
             continue  # no spelling help for it: the search for close words grows with length
         best = _closest_spelling(searcher, word)
