@@ -109,13 +109,11 @@ def not_found(_error=None):
     return jsonify(NotFound("not_found", f"no such endpoint: {request.path}").to_dict()), 404
 
 
-@bp.app_errorhandler(500)
-def internal_error(error):
-    """A bug, but still the API's error body under /api/ (scripts always get JSON)."""
-    if request.path.startswith("/api/"):
-        body = SearchError("internal_error", "the server failed to answer this request").to_dict()
-        return jsonify(body), 500
-    return error
+def internal_error(_error=None):
+    """A bug, but still the API's error body (scripts always get JSON); the app sends
+    /api/ addresses here, the rest to the page's."""
+    body = SearchError("internal_error", "the server failed to answer this request").to_dict()
+    return jsonify(body), 500
 
 
 @bp.app_errorhandler(405)

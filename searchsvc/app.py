@@ -40,9 +40,10 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
                                          tuning or Settings.from_env())
 
     from .api import bp as api_bp
+    from .api import internal_error as api_internal_error
     from .api import not_found as api_not_found
     from .pages import bp as web_bp
-    from .pages import page_not_found
+    from .pages import page_failed, page_not_found
 
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
@@ -53,6 +54,13 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
         if request.path.startswith("/api/"):
             return api_not_found(error)
         return page_not_found(error)
+
+    @app.errorhandler(500)
+    def failed(error):
+        """A bug: the API's JSON error under /api/, our own page everywhere else."""
+        if request.path.startswith("/api/"):
+            return api_internal_error(error)
+        return page_failed(error)
 
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):

@@ -555,6 +555,14 @@ def error_page(error: SearchError):
                            status=error.status), error.status
 
 
+def page_failed(_error=None):
+    """The HTML page for a bug: our own page (the details are in the server's log)."""
+    return render_template("error.html", title="Something went wrong",
+                           message="The archive could not answer this request. Please try"
+                                   " again; if it keeps failing, tell whoever runs it.",
+                           status=500), 500
+
+
 def page_not_found(_error=None):
     """The HTML 404 page for any unknown address outside the API."""
     return render_template("error.html", title="Page not found",

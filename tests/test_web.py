@@ -572,3 +572,25 @@ def test_original_url_undated_and_hostile_metadata(tiny_client):
     assert "&lt;img src=x onerror=alert(1)&gt;" in results
     assert "1 undated article" in results
     assert_clean(results)
+
+
+def test_a_bug_is_our_own_500_page_and_the_api_error_shape(seed_index):
+    """No Werkzeug page, no traceback, no server path: the page's own 500 and, under
+    /api/, the JSON error body (the details go to the server's log)."""
+    app = create_app(seed_index)
+    engine = app.extensions["searchsvc.engine"]
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("disk trouble in /srv/archive/index")
+
+    engine.search = fails
+    client = app.test_client()
+    page = client.get("/?q=Iran")
+    assert page.status_code == 500
+    html = page.get_data(as_text=True)
+    assert "Something went wrong" in html and "/srv/" not in html and "Traceback" not in html
+    assert 'rel="stylesheet"' in html  # the site's own page, not Werkzeug's
+    api = client.get("/api/search?q=Iran")
+    assert api.status_code == 500
+    assert api.get_json() == {"error": {"code": "internal_error",
+                                        "message": "the server failed to answer this request"}}
