@@ -28,7 +28,11 @@ _DEFAULTS = Settings()  # the documented limits are the shipped defaults
 Day = Annotated[str | None, Field(
     description="publication day YYYY-MM-DD; null when the article is undated",
     json_schema_extra={"format": "date"})]
-Count = Annotated[int, Field(ge=0)]
+# What an article's metadata means, said once for hits, exports and articles alike.
+ArticleId = Annotated[str, Field(description="article id")]
+Headline = Annotated[str, Field(description="headline; empty when the article has none")]
+SourceName = Annotated[str, Field(description="source name as displayed, e.g. Zero Hedge")]
+Link = Annotated[str, Field(description="link to the original; empty when unknown")]
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -86,11 +90,11 @@ class ParagraphHit:
 class Hit:
     """One article (group=article) or one paragraph (group=paragraph)."""
 
-    article_id: Annotated[str, Field(description="article id")]
-    title: Annotated[str, Field(description="headline; empty when the article has none")]
-    source: Annotated[str, Field(description="source name as displayed, e.g. Zero Hedge")]
+    article_id: ArticleId
+    title: Headline
+    source: SourceName
     date: Day
-    url: Annotated[str, Field(description="link to the original; empty when unknown")]
+    url: Link
     score: Annotated[float, Field(description="the article's own score (BM25F over the whole"
                                   " article; group=paragraph: the paragraph's); 0 when"
                                   " unranked")]
@@ -249,12 +253,12 @@ class ExportRow:
     """One line of format=jsonl; format=csv has the same columns in this order (date empty
     when undated)."""
 
-    article_id: Annotated[str, Field(description="article id")]
+    article_id: ArticleId
     paragraph: Annotated[int, Field(ge=0, description="paragraph number")]
-    title: Annotated[str, Field(description="headline")]
-    source: Annotated[str, Field(description="source name")]
+    title: Headline
+    source: SourceName
     date: Day
-    url: Annotated[str, Field(description="link")]
+    url: Link
     score: float
     text: Annotated[str, Field(description="the paragraph")]
 
@@ -270,11 +274,11 @@ class Paragraph:
 @with_config(EXACT)
 @dataclass
 class Article:
-    id: Annotated[str, Field(description="article id")]
-    title: Annotated[str, Field(description="headline; may be empty")]
-    source: Annotated[str, Field(description="source name")]
+    id: ArticleId
+    title: Headline
+    source: SourceName
     date: Day
-    url: Annotated[str, Field(description="link; may be empty")]
+    url: Link
     extra: Annotated[dict[str, object], Field(description="further catalog columns (or JSON"
                                               " Lines fields), as given")]
     paragraphs: list[Paragraph]
