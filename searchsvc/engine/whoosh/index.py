@@ -5,6 +5,8 @@ Layout of an index folder (``index/`` by default)::
     index/current -> build-20201231T120000-4242   (symlink, swapped atomically)
     index/build-20201231T120000-4242/              whoosh files (paragraphs) + meta.json
     index/build-20201231T120000-4242/articles/     whoosh files (whole articles, for ranking)
+    index/build-20201231T120000-4242/tables/       the same as arrays, for searching (and
+                                                   articles/tables/)
     index/build-….partial/                         a build in progress (or killed)
     index/.build.lock                              held while a build runs
 
@@ -28,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import NumericRange
 
 from ... import __version__
@@ -38,13 +41,15 @@ from ...models import BuildSummary
 from ...settings import Settings
 from ...variants import NAME_SHARE, name_table, name_words
 from .schema import build_article_schema, build_schema
+from .tables import TABLES, write_tables
 
 CURRENT = "current"
 META = "meta.json"
 ARTICLES = "articles"  # sub-folder of a build: the article index
 # meta.json "format": 2 added the article index; 3 moved the analysis the schema pickles
-# (searchsvc.engine.whoosh.analysis). Older builds must be rebuilt.
-FORMAT = 3
+# (searchsvc.engine.whoosh.analysis); 4 added the arrays (tables.py). Older builds must be
+# rebuilt.
+FORMAT = 4
 LOCK = ".build.lock"
 PARTIAL = ".partial"
 KEEP_PREVIOUS = 1  # builds kept besides the live one, for readers that still have it open
@@ -269,6 +274,7 @@ def build(
             else:
                 partial.mkdir()
                 meta = _full(partial, articles, summary, on_article, settings)
+            _write_tables(partial)
             meta.update(built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         version=__version__)
             (partial / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -282,6 +288,17 @@ def build(
         _clean(root, target)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write_tables(path: Path) -> None:
+    """The committed indexes as arrays, for searching (tables.py)."""
+    for folder, columns in ((path, True), (path / ARTICLES, False)):
+        # Plain file reads: with a memory map, whoosh3 copies all the postings into memory.
+        ix = FileStorage(str(folder), supports_mmap=False, readonly=True).open_index()
+        try:
+            write_tables(ix, folder / TABLES, columns=columns)
+        finally:
+            ix.close()
 
 
 def _record(meta: dict, article: Article) -> None:

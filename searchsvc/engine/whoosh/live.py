@@ -4,9 +4,10 @@ Each request takes a :class:`Snapshot` and uses it throughout, so a switch in th
 of a request never mixes two indexes. The previous snapshot stays open until the switch
 after next, because a request may still be using it.
 
-A snapshot's read-only tables (columns, article ids) are shared by every thread, but each
-thread reads postings through searchers of its own: one whoosh searcher read from several
-threads at once returns corrupt postings (docs/whoosh.md, trap 8).
+A snapshot's arrays (:mod:`.tables`: postings, columns, article ids) are memory-mapped and
+shared by every thread and process; each thread reads what only whoosh has (stored
+fields, word positions) through searchers of its own: one whoosh searcher read from
+several threads at once returns corrupt postings (docs/whoosh.md, trap 8).
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from ...errors import Unavailable
 from ...settings import Settings
+from .array_query import Context
 from .index import ARTICLES, IndexOutdated, live_path, read_meta
 from .scoring import weighting
+from .tables import TABLES, Columns, Tables, read_article_ids, read_columns, read_tables
 
 log = logging.getLogger(__name__)
-
-COLUMNS = ("article_id", "para", "source", "day")
 
 
 class _Searchers(threading.local):
@@ -40,9 +42,10 @@ class _Searchers(threading.local):
 class Snapshot:
     meta: dict
     path: Path
-    columns: dict[str, list]  # per-document values, read once: facets and grouping use them
-    article_docnums: dict[str, int]  # article id -> its docnum in ``articles``
-    article_ids: list[str]  # docnum in ``articles`` -> article id
+    columns: Columns  # per-paragraph codes: facets, filters and grouping read them
+    tables: Tables  # the paragraph index's postings
+    article_tables: Tables  # the article index's postings
+    article_docnum: np.ndarray  # article code (columns.article_ids) -> docnum in ``articles``
     settings: Settings
     _indexes: tuple  # the paragraph and the article whoosh indexes
     _mine: _Searchers = field(default_factory=_Searchers)
@@ -62,6 +65,14 @@ class Snapshot:
         if self._mine.articles is None:
             self._mine.articles = self._open(self._indexes[1])
         return self._mine.articles
+
+    def context(self) -> Context:
+        """How :mod:`.array_query` runs a query on the paragraph index, in this thread."""
+        return Context(self.tables, self.settings, self.searcher, self.columns.source,
+                       tuple(self.columns.source_keys))
+
+    def article_context(self) -> Context:
+        return Context(self.article_tables, self.settings, self.articles)
 
     def _open(self, ix) -> Searcher:
         with self._lock:
@@ -89,13 +100,13 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
         meta = read_meta(path)
         paragraph_ix = _open_index(path, mmap)
         article_ix = _open_index(path / ARTICLES, mmap)
-        with paragraph_ix.searcher() as searcher:
-            reader = searcher.reader()
-            columns = {name: list(reader.column_reader(name)) for name in COLUMNS}
-        with article_ix.searcher() as searcher:
-            article_ids = [fields["article_id"]
-                           for fields in searcher.reader().all_stored_fields()]
-        article_docnums = {article: docnum for docnum, article in enumerate(article_ids)}
+        columns = read_columns(path / TABLES)
+        tables = read_tables(path / TABLES)
+        article_tables = read_tables(path / ARTICLES / TABLES)
+        docnum_of = {article: docnum for docnum, article
+                     in enumerate(read_article_ids(path / ARTICLES / TABLES))}
+        article_docnum = np.asarray([docnum_of.get(a, -1) for a in columns.article_ids],
+                                    dtype=np.int32)
     # The answers go over HTTP: no server path in them; the details go to the server's log.
     except IndexOutdated as error:
         log.warning("%s", error)
@@ -107,8 +118,8 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             f"the index cannot be read ({type(error).__name__}); rebuild it with"
             " `searchsvc index`",
         ) from None
-    return Snapshot(meta, Path(path), columns, article_docnums, article_ids, settings,
-                    (paragraph_ix, article_ix))
+    return Snapshot(meta, Path(path), columns, tables, article_tables, article_docnum,
+                    settings, (paragraph_ix, article_ix))
 
 
 class LiveIndex:

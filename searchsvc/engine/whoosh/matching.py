@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
 
@@ -43,27 +44,25 @@ from ...settings import Settings
 from ...snippets import snippet
 from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder, skeleton
-from .facets import Row, day_buckets, month_buckets, source_buckets
+from .array_query import Matches, run
+from .facets import FilterMasks, counts, date_buckets, source_buckets
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, parse
+
+_NONE = np.zeros(0, dtype=np.int32)
 
 # ------------------------------------------------------------------ matching
 
 
 @dataclass
 class _Match:
-    """Every paragraph the query matches within the filters, and how to rank them."""
+    """Every paragraph the query matches (sorted docnums), and how to rank them."""
 
     parsed: ParsedQuery
-    rows: list[Row]  # all matching paragraphs, before filters (for facets)
-    allowed: list[Row]  # after filters
-    tiers: list[tuple[wq.Query, set[int]]] = field(default_factory=list)
-
-
-def _rows(snapshot: Snapshot, docnums) -> list[Row]:
-    cols = snapshot.columns
-    article, source, day = cols["article_id"], cols["source"], cols["day"]
-    return [Row(d, article[d], source[d], day[d]) for d in docnums]
+    matched: np.ndarray  # every tier's matches before the filters (for facets)
+    allowed: np.ndarray  # after the filters
+    masks: FilterMasks
+    tiers: list[tuple[wq.Query, np.ndarray]] = field(default_factory=list)
 
 
 def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
@@ -74,70 +73,86 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
             raise SearchError("invalid_query", f"q: {error}", "q") from None
     variants = None
     if request.fuzzy:
-        searcher = snapshot.searcher
+        tables = snapshot.tables
         variants = finder(snapshot.meta.get("names", {}),
-                          lambda word: searcher.doc_frequency("exact", word) > 0)
+                          lambda word: tables.doc_frequency("exact", word) > 0)
     return parse(request.q, snapshot.settings, variants)
 
 
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
-    searcher = snapshot.searcher
+    masks = FilterMasks.make(snapshot.columns, filters)
     if not request.q.strip():
         parsed = ParsedQuery(text="", query=wq.Every())
     else:
         parsed = _parse(snapshot, request)
     if parsed.is_empty:
-        return _Match(parsed, [], [])
-    main = set(searcher.docs_for_query(_required(parsed.query)))
-    rows = _rows(snapshot, main)
-    allowed = [r for r in rows if filters.source_ok(r.source) and filters.day_ok(r.day)]
-    match = _Match(parsed, rows, allowed, [(parsed.query, {r.docnum for r in allowed})])
+        return _Match(parsed, _NONE, _NONE, masks)
+    context = snapshot.context()
+    main = run(parsed.query, context, score=False).docs
+    allowed = masks.allowed(snapshot.columns, main)
+    match = _Match(parsed, main, allowed, masks, [(parsed.query, allowed)])
     if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
-        extra = set(searcher.docs_for_query(_required(parsed.fallback))) - main
-        if extra:
-            more = _rows(snapshot, extra)
-            more_allowed = [r for r in more
-                            if filters.source_ok(r.source) and filters.day_ok(r.day)]
-            match.rows += more
-            match.allowed += more_allowed
-            match.tiers.append((parsed.fallback, {r.docnum for r in more_allowed}))
+        extra = np.setdiff1d(run(parsed.fallback, context, score=False).docs, main,
+                             assume_unique=True)
+        if len(extra):
+            more_allowed = masks.allowed(snapshot.columns, extra)
+            match.matched = np.union1d(main, extra)
+            match.allowed = np.union1d(allowed, more_allowed)
+            match.tiers.append((parsed.fallback, more_allowed))
     return match
 
 
-def _required(tier_query: wq.Query) -> wq.Query:
-    """What decides a match: the query without its optional part (the proximity bonus),
-    whose phrase positions would otherwise be read for every candidate."""
-    return tier_query.a if isinstance(tier_query, wq.AndMaybe) else tier_query
+def _order(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...],
+           limit: int | None) -> np.ndarray:
+    """Positions of the ``limit`` best (all when None): by score (to 9 decimals, so that
+    float noise does not reorder equal scores), then by the ``tiebreak`` keys."""
+    rounded = np.round(scores, 9)
+    if limit is not None and limit < len(docs):
+        # Only what can reach the page is sorted: everything tied with the last one in.
+        threshold = -np.partition(-rounded, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(rounded >= threshold)
+    else:
+        candidates = np.arange(len(docs))
+    keys = tuple(key[candidates] for key in reversed(tiebreak)) + (-rounded[candidates],)
+    ordered = candidates[np.lexsort(keys)]
+    return ordered if limit is None else ordered[:limit]
 
 
 def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
-            within: set[int] | None = None) -> list[tuple[int, float]]:
-    """(docnum, score) best first: every complete match before any partial one."""
+            within: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """(docnum, score) best first: every complete match before any partial one; ties by
+    article, then paragraph number (not "#10" < "#2")."""
+    cols = snapshot.columns
+    context = snapshot.context()
     out: list[tuple[int, float]] = []
     for tier_query, docs in match.tiers:
-        docs = docs & within if within is not None else docs
-        if not docs:
+        if within is not None:
+            docs = np.intersect1d(docs, within, assume_unique=True)
+        if not len(docs):
             continue
         remaining = None if limit is None else limit - len(out)
         if remaining is not None and remaining <= 0:
             break
-        if within is not None:
-            # Walk only the chosen articles' postings, not every match of the query.
-            articles = {snapshot.columns["article_id"][d] for d in docs}
-            tier_query = wq.Require(tier_query, wq.Or([wq.Term("article_id", a)
-                                                       for a in sorted(articles)]))
-        tier = _top(snapshot.searcher, tier_query, docs, remaining)
-        cols = snapshot.columns  # ties: article, then paragraph number (not "#10" < "#2")
-        tier.sort(key=lambda pair: (-round(pair[1], 9), cols["article_id"][pair[0]],
-                                    cols["para"][pair[0]]))
-        out.extend(tier if remaining is None else tier[:remaining])
+        found = run(tier_query, context, docs)
+        scores = _scores_of(found, docs)
+        best = _order(docs, scores, (cols.article[docs], cols.para[docs]), remaining)
+        out.extend(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
     return out
+
+
+def _scores_of(found: Matches, docs: np.ndarray) -> np.ndarray:
+    """``found``'s score of each of ``docs`` (0 where it has none)."""
+    scores = np.zeros(len(docs))
+    if len(found):
+        assert found.scores is not None
+        scores[np.searchsorted(docs, found.docs)] = found.scores
+    return scores
 
 
 def collect(searcher, query: wq.Query, limit: int | None, allow: set[int] | None = None,
             restrict: set[int] | None = None) -> list[tuple[float, int]]:
-    """(score, docnum) best first, the top ``limit`` (all when None) of the documents in
-    ``allow`` and not in ``restrict``.
+    """(score, docnum) best first by whoosh's own searcher, the top ``limit`` (all when
+    None) of the documents in ``allow`` and not in ``restrict``.
 
     whoosh's shortcuts for a limited search are off: skipping blocks by their best possible
     score, and "replacing" a matcher that cannot reach the current minimum (an OR that
@@ -154,23 +169,6 @@ def collect(searcher, query: wq.Query, limit: int | None, allow: set[int] | None
     return collector.results().top_n
 
 
-def _top(searcher, query: wq.Query, docs: set[int],
-         wanted: int | None) -> list[tuple[int, float]]:
-    """The ``wanted`` best (docnum, score) of ``docs`` (all when None), and every document
-    tied with the last of them: whoosh breaks ties by docnum, which depends on how the
-    index was written, so the caller breaks them itself (by article and paragraph)."""
-    limit = wanted
-    while True:
-        top = collect(searcher, query, limit, allow=docs)
-        if limit is None or wanted is None or len(top) < limit:
-            break
-        boundary = round(top[wanted - 1][0], 9)
-        if round(top[-1][0], 9) < boundary:
-            break
-        limit *= 2
-    return [(docnum, score) for score, docnum in top]
-
-
 # ------------------------------------------------------------------ search
 
 
@@ -185,8 +183,9 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
     else:
         hits = _paragraph_page(snapshot, match, request, first, last, wanted)
     names = snapshot.meta.get("sources", {})
+    cols = snapshot.columns
     total_paragraphs = len(match.allowed)
-    total_articles = len({r.article for r in match.allowed})
+    total_articles = len(np.unique(cols.article[match.allowed]))
     total = total_articles if request.group == "article" else total_paragraphs
     settings = snapshot.settings
     response = SearchResponse(
@@ -200,9 +199,9 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         took_ms=0.0,
         hits=hits,
         facets={
-            "source": source_buckets(match.rows, filters, names),
-            "month": month_buckets(match.rows, filters),
-            "day": day_buckets(match.rows, filters),
+            "source": source_buckets(cols, match.matched, match.masks, filters, names),
+            "month": date_buckets(cols, match.matched, match.masks, filters, 7),
+            "day": date_buckets(cols, match.matched, match.masks, filters, 10),
         },
     )
     if request.q.strip() and (total_paragraphs < settings.suggest_below or response.relaxed):
@@ -211,47 +210,59 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
     return response
 
 
+def _by_date(cols, docs: np.ndarray, newest: bool) -> np.ndarray:
+    """Positions of ``docs`` by date (newest or oldest first), undated last; the same day
+    by article id, then paragraph number."""
+    day = np.asarray(cols.day[docs], dtype=np.int64)
+    undated = day == (cols.days.index(UNDATED) if UNDATED in cols.days else -1)
+    return np.lexsort((cols.para[docs], cols.article[docs], -day if newest else day, undated))
+
+
 def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
-                   needed: int) -> list[tuple[str, float | None]]:
-    """(article id, article score) in the page order; the score is None for date sorts."""
+                   needed: int) -> list[tuple[int, float | None]]:
+    """(article code, article score) in the page order; the score is None for date sorts."""
+    cols = snapshot.columns
     if request.sort != "relevance" or not request.q.strip():
-        day_of: dict[str, str] = {}
-        for row in match.allowed:
-            day_of[row.article] = row.day
-        newest = request.sort != "oldest"
-        dated = sorted(a for a in day_of if day_of[a] != UNDATED)  # same day: article id order
-        dated.sort(key=lambda a: day_of[a], reverse=newest)  # stable, as group=paragraph
-        return [(a, None) for a in dated + sorted(a for a in day_of if day_of[a] == UNDATED)]
-    return list(_best_articles(snapshot, match, needed))
+        # One entry per article (its first paragraph in docnum order is as good as any:
+        # an article's paragraphs share its day).
+        articles, first = np.unique(cols.article[match.allowed], return_index=True)
+        order = _by_date(cols, match.allowed[first], request.sort != "oldest")
+        return [(a, None) for a in articles[order].tolist()]
+    return _best_articles(snapshot, match, needed)
 
 
-def _best_articles(snapshot: Snapshot, match: _Match, needed: int) -> list[tuple[str, float]]:
+def _best_articles(snapshot: Snapshot, match: _Match,
+                   needed: int) -> list[tuple[int, float | None]]:
     """At least ``needed`` articles (where there are so many) in relevance order, with
     their scores on the article index: the articles of complete matches first, then
     those of the "most words" tier, each tier by score, ties by article id."""
-    article_of = snapshot.columns["article_id"]
-    out: list[tuple[str, float]] = []
-    seen: set[str] = set()
+    cols = snapshot.columns
+    out: list[tuple[int, float | None]] = []
+    seen = _NONE
     for tier_query, docs in match.tiers:
         if len(out) >= needed:
             break
-        articles = {article_of[d] for d in docs} - seen
-        seen |= articles
-        if articles:
+        articles = np.setdiff1d(np.unique(cols.article[docs]), seen, assume_unique=True)
+        seen = np.union1d(seen, articles)
+        if len(articles):
             out.extend(_score_articles(snapshot, tier_query, articles))
     return out
 
 
 def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
-                    articles: set[str]) -> list[tuple[str, float]]:
-    numbers = {snapshot.article_docnums[a] for a in articles if a in snapshot.article_docnums}
-    top = collect(snapshot.articles, article_query(tier_query, snapshot.settings), None,
-                  allow=numbers)
-    ids = snapshot.article_ids
-    scores = {ids[docnum]: score for score, docnum in top}
-    # Every article a paragraph matched holds the query's positive part; 0 only in case.
-    return sorted(((a, scores.get(a, 0.0)) for a in articles),
-                  key=lambda pair: (-round(pair[1], 9), pair[0]))
+                    articles: np.ndarray) -> list[tuple[int, float | None]]:
+    """(article code, score) by score, then article id. Every article a paragraph matched
+    holds the query's positive part; a score of 0 only in case."""
+    docnums = snapshot.article_docnum[articles]
+    known = docnums >= 0
+    by_docnum = np.argsort(docnums[known], kind="stable")
+    within = docnums[known][by_docnum]
+    found = run(article_query(tier_query, snapshot.settings), snapshot.article_context(),
+                within)
+    scores = np.zeros(len(articles))
+    scores[np.flatnonzero(known)[by_docnum]] = _scores_of(found, within)
+    order = _order(articles, scores, (articles,), None)
+    return list(zip(articles[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def article_query(paragraph_query: wq.Query, settings: Settings) -> wq.Query:
@@ -278,39 +289,43 @@ def ranked_articles(snapshot: Snapshot, request: SearchRequest,
     and ``group=article``, without snippets or facets (for evaluation)."""
     match = _match(snapshot, replace(request, sort="relevance", group="article"),
                    request.filters())
-    return _best_articles(snapshot, match, limit)[:limit]
+    ids = snapshot.columns.article_ids
+    return [(ids[code], score or 0.0)
+            for code, score in _best_articles(snapshot, match, limit)[:limit]]
+
+
+def _matched_per_article(cols, docs: np.ndarray) -> dict[int, int]:
+    articles, matched = np.unique(cols.article[docs], return_counts=True)
+    return dict(zip(articles.tolist(), matched.tolist(), strict=True))
 
 
 def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     page = _article_order(snapshot, match, request, last)[first:last]
     if not page:
         return []
-    chosen = {article for article, _ in page}
-    counts = Counter(r.article for r in match.allowed if r.article in chosen)
-    within = {r.docnum for r in match.allowed if r.article in chosen}
-    best: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
-    article_of = snapshot.columns["article_id"]
+    cols = snapshot.columns
+    chosen = np.asarray(sorted(article for article, _ in page))
+    within = match.allowed[np.isin(cols.article[match.allowed], chosen)]
+    counts = _matched_per_article(cols, within)
+    best: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
     for docnum, score in _ranked(snapshot, match, None, within):
-        paragraphs = best[article_of[docnum]]
+        paragraphs = best[int(cols.article[docnum])]
         if len(paragraphs) < snapshot.settings.paragraphs_per_article:
             paragraphs.append((docnum, score))
     return [_hit(snapshot, best[a], counts[a], wanted, score) for a, score in page]
 
 
 def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
+    cols = snapshot.columns
     if request.sort == "relevance" and request.q.strip():
         ranked = _ranked(snapshot, match, last)[first:last]
     else:
-        para = snapshot.columns["para"]
-        in_article = sorted(match.allowed, key=lambda r: (r.article, para[r.docnum]))
-        dated = sorted((r for r in in_article if r.day != UNDATED), key=lambda r: r.day,
-                       reverse=request.sort != "oldest")  # stable: paragraphs stay in order
-        page = (dated + [r for r in in_article if r.day == UNDATED])[first:last]
-        scores = dict(_ranked(snapshot, match, None, {r.docnum for r in page}))
-        ranked = [(r.docnum, scores.get(r.docnum, 0.0)) for r in page]
-    counts = Counter(r.article for r in match.allowed)
-    article_of = snapshot.columns["article_id"]
-    return [_hit(snapshot, [(d, s)], counts[article_of[d]], wanted) for d, s in ranked]
+        order = _by_date(cols, match.allowed, request.sort != "oldest")
+        page = match.allowed[order[first:last]]
+        scores = dict(_ranked(snapshot, match, None, np.sort(page)))
+        ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
+    counts = _matched_per_article(cols, match.allowed)
+    return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted) for d, s in ranked]
 
 
 def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted,
@@ -382,7 +397,7 @@ def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
     if _complete(alternative) <= _complete(match):
         return None
     return Suggestion(q=text, paragraphs=len(alternative.allowed),
-                      articles=len({r.article for r in alternative.allowed}))
+                      articles=len(np.unique(snapshot.columns.article[alternative.allowed])))
 
 
 def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
@@ -415,7 +430,7 @@ def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> list[Expor
 def get_article(snapshot: Snapshot, article_id: str) -> Article:
     searcher = snapshot.searcher
     docnums = sorted(searcher.docs_for_query(wq.Term("article_id", article_id)),
-                     key=lambda d: snapshot.columns["para"][d])
+                     key=lambda d: snapshot.columns.para[d])
     if not docnums:
         raise NotFound("article_not_found", f"no article with id {article_id!r}", "id")
     fields = [searcher.stored_fields(d) for d in docnums]
@@ -457,32 +472,30 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
                     for pair in sorted(pairs)])
     own = set(searcher.docs_for_query(wq.Term("article_id", article_id)))
     results = collect(searcher, like, limit * 4, restrict=own)
-    own_source = snapshot.columns["source"][docnum]
+    cols = snapshot.columns
+    own_source = cols.source[docnum]
     same_source = snapshot.settings.same_source_factor
     scored = [
-        (docnum, score * (same_source if snapshot.columns["source"][docnum]
-                          == own_source else 1.0))
+        (docnum, score * (same_source if cols.source[docnum] == own_source else 1.0))
         for score, docnum in results
     ]
-    scored.sort(key=lambda pair: (-pair[1], snapshot.columns["article_id"][pair[0]],
-                                  snapshot.columns["para"][pair[0]]))
+    scored.sort(key=lambda pair: (-pair[1], cols.article[pair[0]], cols.para[pair[0]]))
     wanted = highlights(like)
-    counts = Counter(snapshot.columns["article_id"][d] for d, _ in scored)
-    return [_hit(snapshot, [(d, s)], counts[snapshot.columns["article_id"][d]], wanted)
+    counts = Counter(int(cols.article[d]) for d, _ in scored)
+    return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted)
             for d, s in scored[:limit]]
 
 
 def sources(snapshot: Snapshot) -> list[Source]:
     cols = snapshot.columns
-    paragraphs: Counter[str] = Counter()
-    articles: defaultdict[str, set[str]] = defaultdict(set)
-    for source, article, number in zip(cols["source"], cols["article_id"], cols["para"],
-                                       strict=True):
-        paragraphs[source] += number > 0  # a title-only article's entry is no paragraph
-        articles[source].add(article)
+    keys = cols.source_keys
+    source = np.asarray(cols.source)
+    _, articles = counts(source, np.asarray(cols.article), len(keys), len(cols.article_ids))
+    # A title-only article's entry is no paragraph.
+    paragraphs = np.bincount(source[np.asarray(cols.para) > 0], minlength=len(keys))
     names = snapshot.meta.get("sources", {})
-    found = [Source(key, names.get(key, key), len(articles[key]), paragraphs[key])
-             for key in articles]
+    found = [Source(key, names.get(key, key), int(articles[code]), int(paragraphs[code]))
+             for code, key in enumerate(keys) if articles[code]]
     return sorted(found, key=lambda s: (-s.articles, s.name.casefold()))
 
 

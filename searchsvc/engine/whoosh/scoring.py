@@ -54,7 +54,10 @@ class SharedIdf(WeightingModel):
         frequency = max(parent.doc_frequency(fieldname, text),
                         parent.doc_frequency(typed_field, typed_text))
         if hasattr(scorer, "idf"):
-            scorer.idf = bm25_idf(parent.doc_count_all(), frequency)
+            if isinstance(self.base, LuceneBM25F):
+                scorer.idf = bm25_idf(parent.doc_count_all(), frequency)
+            else:  # whoosh's own idf
+                scorer.idf = log(parent.doc_count_all() / (frequency + 1)) + 1
         return scorer
 
 

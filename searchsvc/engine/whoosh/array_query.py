@@ -1,0 +1,249 @@
+"""Running a parsed whoosh query over the index's arrays (:mod:`.tables`).
+
+The query trees :mod:`.parsing` makes are ANDs, ORs, AND NOTs and optional parts of words;
+over the arrays a word is a slice of sorted document numbers, an AND an intersection, an
+OR a union whose scores add up, and BM25 one vectorised expression, so no Python object is
+made per matching paragraph. Scores are whoosh's own: the same BM25 with the same
+statistics, including whoosh's one-byte field lengths (tests/test_array_query.py checks
+them against whoosh's searcher).
+
+What the arrays cannot answer (phrases need word positions; prefixes, wildcards and other
+rare leaves) whoosh answers, restricted to the documents still in question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import log
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from ...settings import Settings
+from .scoring import VariantTerm
+from .tables import FieldPostings, Tables
+
+_NO_DOCS = np.zeros(0, dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Sorted, distinct document numbers, and their scores (None when not scored)."""
+
+    docs: np.ndarray
+    scores: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+@dataclass(frozen=True)
+class Context:
+    tables: Tables
+    settings: Settings
+    searcher: Searcher  # whoosh searcher of the same index, for phrases and the rare leaves
+    source_column: np.ndarray | None = None  # paragraph index: source code per document
+    source_keys: tuple[str, ...] = ()
+
+
+def run(node: wq.Query, ctx: Context, within: np.ndarray | None = None,
+        score: bool = True) -> Matches:
+    """The documents (of ``within``, sorted, when given) that ``node`` matches."""
+    if within is not None and not len(within):
+        return Matches(_NO_DOCS, np.zeros(0) if score else None)
+    result = _run(node, ctx, within, score)
+    if score and node.boost != 1.0 and isinstance(node, wq.And | wq.Or) \
+            and result.scores is not None:  # whoosh weighs a boosted AND or OR as a whole
+        result = Matches(result.docs, result.scores * node.boost)
+    return result
+
+
+def _idf(ctx: Context, df: int) -> float:
+    n = ctx.tables.doc_count_all
+    if ctx.settings.bm25_idf == "bm25":
+        return log(1 + (n - df + 0.5) / (df + 0.5))
+    return log(n / (df + 1)) + 1
+
+
+def _restrict(docs: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+    """Which of the sorted ``docs`` are in the sorted ``within`` (all when None)."""
+    if within is None:
+        return np.ones(len(docs), dtype=bool)
+    if not len(within) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    positions = np.searchsorted(within, docs)
+    positions[positions == len(within)] = 0
+    return within[positions] == docs
+
+
+def _term(node: wq.Term, ctx: Context, within, score: bool) -> Matches | None:
+    field = ctx.tables.fields.get(node.fieldname)
+    if field is None:
+        return None
+    row = field.row(str(node.text))
+    if row < 0:
+        return Matches(_NO_DOCS, np.zeros(0) if score else None)
+    docs, tf = field.postings(row)
+    keep = _restrict(docs, within)
+    docs = np.asarray(docs[keep])
+    if not score:
+        return Matches(docs)
+    df = int(field.df[row])
+    if isinstance(node, VariantTerm):  # the idf of the commoner of variant and typed word
+        typed_field, typed_word = node.typed
+        df = max(df, ctx.tables.doc_frequency(typed_field, str(typed_word)))
+    return Matches(docs, _bm25(field, docs, np.asarray(tf[keep]), _idf(ctx, df), ctx) * node.boost)
+
+
+def _bm25(field: FieldPostings, docs: np.ndarray, tf: np.ndarray, idf: float,
+          ctx: Context) -> np.ndarray:
+    k1, b = ctx.settings.bm25_k1, ctx.settings.bm25_b
+    lengths = field.lengths[docs].astype(np.float64)
+    tf = tf.astype(np.float64)
+    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / field.average_length)))
+
+
+def _source(node: wq.Term, ctx: Context, within, score: bool) -> Matches:
+    """``source:`` scopes read the source column (an unscored field: weight 1)."""
+    assert ctx.source_column is not None
+    try:
+        code = ctx.source_keys.index(str(node.text))
+    except ValueError:
+        docs = _NO_DOCS
+    else:
+        candidates = within if within is not None else None
+        if candidates is None:
+            docs = np.flatnonzero(ctx.source_column == code).astype(np.int32)
+        else:
+            docs = candidates[ctx.source_column[candidates] == code]
+    return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
+
+
+def _and(parts: list[Matches], score: bool) -> Matches:
+    """``parts``: each already narrowed to the documents of the one before it."""
+    docs = parts[-1].docs
+    if not score:
+        return Matches(docs)
+    total = np.zeros(len(docs))
+    for part in parts:
+        assert part.scores is not None
+        total += part.scores[np.searchsorted(part.docs, docs)]
+    return Matches(docs, total)
+
+
+def _or(parts: list[Matches], score: bool) -> Matches:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return Matches(_NO_DOCS, np.zeros(0) if score else None)
+    if len(parts) == 1:
+        return parts[0]
+    every = np.concatenate([p.docs for p in parts])
+    docs, inverse = np.unique(every, return_inverse=True)
+    if not score:
+        return Matches(docs)
+    total = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]),
+                        minlength=len(docs))
+    return Matches(docs, total)
+
+
+def _all(ctx: Context, within) -> np.ndarray:
+    if within is not None:
+        return within
+    return np.arange(ctx.tables.doc_count_all, dtype=np.int32)
+
+
+def _run(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
+    if isinstance(node, wq.qcore._NullQuery):
+        return Matches(_NO_DOCS, np.zeros(0) if score else None)
+    if isinstance(node, wq.Term) and type(node) in (wq.Term, VariantTerm):
+        if node.fieldname == "source" and ctx.source_column is not None:
+            return _source(node, ctx, within, score)
+        found = _term(node, ctx, within, score)
+        if found is not None:
+            return found
+    if type(node) is wq.Phrase and node.fieldname in ctx.tables.fields:
+        return _phrase(node, ctx, within, score)
+    if isinstance(node, wq.Every) and not node.fieldname:
+        docs = _all(ctx, within)
+        return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
+    if isinstance(node, wq.AndMaybe):
+        required = run(node.a, ctx, within, score)
+        if not score or not len(required):
+            return required
+        optional = run(node.b, ctx, required.docs, score)
+        total = np.array(required.scores, dtype=np.float64)
+        if len(optional) and optional.scores is not None:
+            total[np.searchsorted(required.docs, optional.docs)] += optional.scores
+        return Matches(required.docs, total)
+    if isinstance(node, wq.AndNot):
+        kept = run(node.a, ctx, within, score)
+        if not len(kept):
+            return kept
+        excluded = run(node.b, ctx, kept.docs, False)
+        keep = ~_restrict(kept.docs, excluded.docs)
+        return Matches(kept.docs[keep], kept.scores[keep] if kept.scores is not None else None)
+    if isinstance(node, wq.Not):
+        everything = _all(ctx, within)
+        excluded = run(node.query, ctx, everything, False)
+        docs = everything[~_restrict(everything, excluded.docs)]
+        # whoosh scores each document a NOT lets through as 1 (times the boost).
+        return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
+    if type(node) is wq.And:
+        parts: list[Matches] = []
+        narrowed = within
+        # Rarest first is not known before reading; each clause narrows the next one.
+        for child in node.subqueries:
+            part = run(child, ctx, narrowed, score)
+            if not len(part):
+                return Matches(_NO_DOCS, np.zeros(0) if score else None)
+            parts.append(part)
+            narrowed = part.docs
+        return _and(parts, score)
+    if type(node) is wq.Or and not node.minmatch and node.scale is None:
+        return _or([run(child, ctx, within, score) for child in node.subqueries], score)
+    return _by_whoosh(node, ctx, within, score)
+
+
+def _phrase(node: wq.Phrase, ctx: Context, within, score: bool) -> Matches:
+    """The documents holding all the words, from the arrays, then whoosh's check of their
+    positions for those only. whoosh scores a phrase as the sum of its words' scores."""
+    words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+    candidates = run(words, ctx, within, score)
+    if not len(candidates):
+        return candidates
+    confirmed = _by_whoosh(node, ctx, candidates.docs, False).docs
+    if not score:
+        return Matches(confirmed)
+    assert candidates.scores is not None
+    kept = candidates.scores[np.searchsorted(candidates.docs, confirmed)]
+    return Matches(confirmed, kept * node.boost)
+
+
+def _by_whoosh(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
+    """Phrases and anything else: whoosh's matcher, skipping to the documents in question."""
+    searcher = ctx.searcher
+    matcher = node.matcher(searcher, searcher.context(needs_current=False, weighting=(
+        searcher.weighting if score else None)))
+    docs: list[int] = []
+    scores: list[float] = []
+    if within is not None:
+        for doc in within.tolist():
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                docs.append(doc)
+                if score:
+                    scores.append(matcher.score())
+    else:
+        while matcher.is_active():
+            docs.append(matcher.id())
+            if score:
+                scores.append(matcher.score())
+            matcher.next()
+    found = np.asarray(docs, dtype=np.int32)
+    return Matches(found, np.asarray(scores, dtype=np.float64) if score else None)
