@@ -20,7 +20,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from whoosh import collectors
 from whoosh import query as wq
 
 from ...analysis import stemmed_words
@@ -147,26 +146,6 @@ def _scores_of(found: Matches, docs: np.ndarray) -> np.ndarray:
         assert found.scores is not None
         scores[np.searchsorted(docs, found.docs)] = found.scores
     return scores
-
-
-def collect(searcher, query: wq.Query, limit: int | None, allow: set[int] | None = None,
-            restrict: set[int] | None = None) -> list[tuple[float, int]]:
-    """(score, docnum) best first by whoosh's own searcher, the top ``limit`` (all when
-    None) of the documents in ``allow`` and not in ``restrict``.
-
-    whoosh's shortcuts for a limited search are off: skipping blocks by their best possible
-    score, and "replacing" a matcher that cannot reach the current minimum (an OR that
-    becomes an AND) both trust bounds that our scorers (Lucene's idf, the variants' shared
-    idf) do not keep, and dropped true top hits: a page of 10 was not the first 10 of a
-    page of 100."""
-    top: collectors.ScoredCollector = (
-        collectors.TopCollector(limit, usequality=False, replace=0) if limit is not None
-        else collectors.UnlimitedCollector())  # no minimum score: nothing is replaced
-    collector: collectors.Collector = top
-    if allow is not None or restrict is not None:
-        collector = collectors.FilterCollector(top, allow=allow, restrict=restrict)
-    searcher.search_with_collector(query, collector)
-    return collector.results().top_n
 
 
 # ------------------------------------------------------------------ search
@@ -470,14 +449,16 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
     like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
                  + [wq.Phrase("text", list(pair), slop=2, boost=snapshot.settings.pair_boost)
                     for pair in sorted(pairs)])
-    own = set(searcher.docs_for_query(wq.Term("article_id", article_id)))
-    results = collect(searcher, like, limit * 4, restrict=own)
     cols = snapshot.columns
+    found = run(like, snapshot.context())
+    others = cols.article[found.docs] != cols.article[docnum]
+    docs, raw = found.docs[others], _scores_of(found, found.docs)[others]
+    best = _order(docs, raw, (docs,), limit * 4)
     own_source = cols.source[docnum]
     same_source = snapshot.settings.same_source_factor
     scored = [
-        (docnum, score * (same_source if cols.source[docnum] == own_source else 1.0))
-        for score, docnum in results
+        (d, score * (same_source if cols.source[d] == own_source else 1.0))
+        for d, score in zip(docs[best].tolist(), raw[best].tolist(), strict=True)
     ]
     scored.sort(key=lambda pair: (-pair[1], cols.article[pair[0]], cols.para[pair[0]]))
     wanted = highlights(like)
