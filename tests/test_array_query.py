@@ -17,7 +17,7 @@ import pytest
 from whoosh import collectors
 
 from searchsvc.engine.whoosh import index
-from searchsvc.engine.whoosh.array_query import run
+from searchsvc.engine.whoosh.array_query import run, run_best
 from searchsvc.engine.whoosh.live import LiveIndex
 from searchsvc.engine.whoosh.matching import _parse, article_query
 from searchsvc.models import SearchRequest
@@ -135,3 +135,29 @@ def test_within_restricts_to_the_given_documents(two_segments: Path):
     assert part.scores is not None and everything.scores is not None
     assert part.scores.tolist() == everything.scores[::3].tolist()
     live.close()
+
+
+@pytest.mark.parametrize("needed", [1, 3, 10, 40])
+def test_run_best_gives_the_exact_top(two_segments: Path, needed: int):
+    """The proximity bonus read only where it can still matter: the top ``needed`` (by
+    score, ties by docnum here) are those of a full scoring, with the same scores."""
+    live = LiveIndex(two_segments, Settings())
+    snapshot = live.snapshot()
+    checked = 0
+    for q in QUERIES + ["iran gulf strike", "pentagon bombers base", "trump iran warning"]:
+        parsed = _parse(snapshot, SearchRequest(q=q))
+        for context, tree in ((snapshot.context(), parsed.query),
+                              (snapshot.article_context(),
+                               article_query(parsed.query, snapshot.settings))):
+            full, best = run(tree, context), run_best(tree, context, None, needed)
+            assert full.scores is not None and best.scores is not None
+            assert best.docs.tolist() == full.docs.tolist()
+            assert (best.scores <= full.scores + 1e-12).all()  # never above the truth
+            def top(found):
+                order = np.lexsort((found.docs, -np.round(found.scores, 9)))[:needed]
+                return list(zip(found.docs[order].tolist(),
+                                np.round(found.scores[order], 9).tolist(), strict=True))
+            assert top(best) == top(full), q
+            checked += len(full) > needed
+    live.close()
+    assert checked > 20

@@ -247,3 +247,46 @@ def _by_whoosh(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
             matcher.next()
     found = np.asarray(docs, dtype=np.int32)
     return Matches(found, np.asarray(scores, dtype=np.float64) if score else None)
+
+
+def run_best(node: wq.Query, ctx: Context, within: np.ndarray | None,
+             needed: int) -> Matches:
+    """:func:`run`, with exact scores guaranteed only for the ``needed`` best documents
+    (and every document tied with them); the others may score lower than they would.
+
+    The proximity bonus (``AndMaybe(words, phrase)``) is what costs: whoosh reads word
+    positions for each candidate. A document can gain at most its phrase words' own
+    scores, so positions are read best-bound first, in growing batches, until no
+    unchecked document could still reach the ``needed``-th best score."""
+    phrase = node.b if isinstance(node, wq.AndMaybe) else None
+    if not isinstance(phrase, wq.Phrase) or type(phrase) is not wq.Phrase \
+            or phrase.fieldname not in ctx.tables.fields:
+        return run(node, ctx, within)
+    required = run(node.a, ctx, within)
+    if len(required) <= needed or required.scores is None:
+        return run(node, ctx, within)
+    words = wq.And([wq.Term(phrase.fieldname, word) for word in phrase.words])
+    bound = run(words, ctx, required.docs)
+    exact = np.array(required.scores, dtype=np.float64)
+    if not len(bound) or bound.scores is None:
+        return Matches(required.docs, exact)
+    positions = np.searchsorted(required.docs, bound.docs)
+    upper = exact[positions] + bound.scores * phrase.boost
+    unchecked = np.ones(len(positions), dtype=bool)
+    batch = max(needed, 32)
+    while unchecked.any():
+        settled = exact.copy()
+        settled[positions[unchecked]] = -np.inf  # not known yet
+        threshold = np.round(-np.partition(-settled, needed - 1)[needed - 1], 9) \
+            if needed <= len(settled) else -np.inf
+        open_ = np.flatnonzero(unchecked & (np.round(upper, 9) >= threshold))
+        if not len(open_):
+            break
+        take = open_[np.argsort(-upper[open_], kind="stable")[:batch]]
+        take.sort()
+        confirmed = _by_whoosh(phrase, ctx, bound.docs[take], False).docs
+        hit = take[np.isin(bound.docs[take], confirmed)]
+        exact[positions[hit]] = upper[hit]
+        unchecked[take] = False
+        batch *= 2
+    return Matches(required.docs, exact)

@@ -43,7 +43,7 @@ from ...settings import Settings
 from ...snippets import snippet
 from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder, skeleton
-from .array_query import Matches, run
+from .array_query import Matches, run, run_best
 from .facets import FilterMasks, counts, date_buckets, source_buckets
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, parse
@@ -132,7 +132,8 @@ def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
         remaining = None if limit is None else limit - len(out)
         if remaining is not None and remaining <= 0:
             break
-        found = run(tier_query, context, docs)
+        found = run(tier_query, context, docs) if remaining is None else \
+            run_best(tier_query, context, docs, remaining)
         scores = _scores_of(found, docs)
         best = _order(docs, scores, (cols.article[docs], cols.para[docs]), remaining)
         out.extend(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
@@ -224,20 +225,21 @@ def _best_articles(snapshot: Snapshot, match: _Match,
         articles = np.setdiff1d(np.unique(cols.article[docs]), seen, assume_unique=True)
         seen = np.union1d(seen, articles)
         if len(articles):
-            out.extend(_score_articles(snapshot, tier_query, articles))
+            out.extend(_score_articles(snapshot, tier_query, articles, needed - len(out)))
     return out
 
 
-def _score_articles(snapshot: Snapshot, tier_query: wq.Query,
-                    articles: np.ndarray) -> list[tuple[int, float | None]]:
-    """(article code, score) by score, then article id. Every article a paragraph matched
-    holds the query's positive part; a score of 0 only in case."""
+def _score_articles(snapshot: Snapshot, tier_query: wq.Query, articles: np.ndarray,
+                    needed: int) -> list[tuple[int, float | None]]:
+    """(article code, score) by score, then article id, exact for the ``needed`` best
+    (:func:`.array_query.run_best`). Every article a paragraph matched holds the query's
+    positive part; a score of 0 only in case."""
     docnums = snapshot.article_docnum[articles]
     known = docnums >= 0
     by_docnum = np.argsort(docnums[known], kind="stable")
     within = docnums[known][by_docnum]
-    found = run(article_query(tier_query, snapshot.settings), snapshot.article_context(),
-                within)
+    found = run_best(article_query(tier_query, snapshot.settings),
+                     snapshot.article_context(), within, needed)
     scores = np.zeros(len(articles))
     scores[np.flatnonzero(known)[by_docnum]] = _scores_of(found, within)
     order = _order(articles, scores, (articles,), None)
