@@ -27,7 +27,6 @@ bp = Blueprint("web", __name__)
 # The search state a page carries in its URL, in the order links spell it.
 STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict")
 UNTITLED_WORDS = 10
-RELATED_ON_ARTICLE = 5
 CHART_MAX_DAYS = 31  # more days than this and the chart shows months
 CHART_MAX_MONTHS = 36  # more months than this and it shows years
 BAR_LEVELS = 20  # bar heights are CSS classes lv0..lv20 (no style attributes under the CSP)
@@ -455,16 +454,10 @@ def article(article_id: str):
             "hit": bool(html and "<mark>" in html),
             "related_href": url_for("web.related", paragraph_id=paragraph.id),
         })
+    # Related coverage is one link per paragraph, computed when followed: on every view
+    # it cost most of the page's time, and the server cannot know which paragraph the
+    # reader came for (the #p11 of the address never reaches it).
     hits = [p for p in paragraphs if p["hit"]]
-    focus = hits[0] if hits else (paragraphs[0] if paragraphs else None)
-    related_hits = []
-    if focus is not None:
-        try:
-            limit = search_engine.settings.related_limit
-            related_hits = _related_results(search_engine.related(str(focus["id"]), limit),
-                                            articles=RELATED_ON_ARTICLE)
-        except SearchError:
-            related_hits = []
     state = state_args(request.args)
     searched = bool(state.get("q") or state.get("source") or state.get("from")
                     or state.get("to"))
@@ -477,8 +470,6 @@ def article(article_id: str):
         q=q,
         paragraphs=paragraphs,
         hits=hits,
-        focus=focus,
-        related=related_hits,
         back_href=search_url(**state) if searched else None,
         url_ok=found.url.startswith(("http://", "https://")),
     )
@@ -508,8 +499,8 @@ def related(paragraph_id: str):
     )
 
 
-def _related_results(hits: list[Hit], articles: int | None = None) -> list[Result]:
-    """Related paragraphs grouped by article (best article first), up to ``articles``."""
+def _related_results(hits: list[Hit]) -> list[Result]:
+    """Related paragraphs grouped by article (best article first)."""
     grouped: dict[str, Result] = {}
     for hit in hits:
         p = hit.paragraphs[0]
@@ -517,8 +508,6 @@ def _related_results(hits: list[Hit], articles: int | None = None) -> list[Resul
         snippet = Snippet(p.number, p.snippet, href, url_for("web.related", paragraph_id=p.id))
         if hit.article_id in grouped:
             grouped[hit.article_id].snippets.append(snippet)
-            continue
-        if articles is not None and len(grouped) >= articles:
             continue
         opening = "" if hit.title.strip() else _first_paragraph(hit.article_id)
         grouped[hit.article_id] = Result(
