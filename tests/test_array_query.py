@@ -15,11 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import collectors
+from whoosh import query as wq
 
 from searchsvc.engine.whoosh import index
 from searchsvc.engine.whoosh.array_query import run, run_best
 from searchsvc.engine.whoosh.live import LiveIndex
 from searchsvc.engine.whoosh.matching import _parse, article_query
+from searchsvc.engine.whoosh.related import SLOP, pairs_of, related_scores
 from searchsvc.models import SearchRequest
 from searchsvc.settings import Settings
 from tests.mixed import mixed_jsonl
@@ -161,3 +163,32 @@ def test_run_best_gives_the_exact_top(two_segments: Path, needed: int):
             checked += len(full) > needed
     live.close()
     assert checked > 20
+
+
+def test_related_scores_equal_whoosh_phrase_search(two_segments: Path):
+    """Word pairs checked in the stored text score as whoosh's sloppy phrases would."""
+    live = LiveIndex(two_segments, Settings())
+    snapshot = live.snapshot()
+    searcher, cols = snapshot.searcher, snapshot.columns
+    boost = snapshot.settings.pair_boost
+    compared = 0
+    for docnum in range(0, len(cols.para), 97):
+        text = searcher.stored_fields(docnum).get("text", "")
+        terms = searcher.key_terms_from_text("text", text, numterms=15)
+        if not terms:
+            continue
+        pairs = pairs_of(text, snapshot.settings)
+        like = wq.Or([wq.Term("text", t, boost=w) for t, w in terms]
+                     + [wq.Phrase("text", list(p), slop=SLOP, boost=boost) for p in pairs])
+        own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum])
+        reference = {d: s for s, d in collect(searcher, like) if d not in set(own.tolist())}
+        found = related_scores(snapshot.context(), terms, pairs, own.astype(np.int32), 40,
+                               lambda d: searcher.stored_fields(d).get("text", ""))
+        assert found.scores is not None
+        best = np.lexsort((found.docs, -np.round(found.scores, 9)))[:40]
+        expected = sorted(reference.items(), key=lambda item: (-round(item[1], 9), item[0]))
+        assert [round(s, 9) for s in found.scores[best].tolist()] == \
+            [round(s, 9) for _, s in expected[:40]]
+        compared += 1
+    live.close()
+    assert compared > 20

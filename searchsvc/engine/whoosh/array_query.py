@@ -270,23 +270,27 @@ def run_best(node: wq.Query, ctx: Context, within: np.ndarray | None,
     exact = np.array(required.scores, dtype=np.float64)
     if not len(bound) or bound.scores is None:
         return Matches(required.docs, exact)
-    positions = np.searchsorted(required.docs, bound.docs)
-    upper = exact[positions] + bound.scores * phrase.boost
-    unchecked = np.ones(len(positions), dtype=bool)
+    upper = exact.copy()
+    upper[np.searchsorted(required.docs, bound.docs)] += bound.scores * phrase.boost
+    unchecked = upper > exact
     batch = max(needed, 32)
-    while unchecked.any():
-        settled = exact.copy()
-        settled[positions[unchecked]] = -np.inf  # not known yet
-        threshold = np.round(-np.partition(-settled, needed - 1)[needed - 1], 9) \
-            if needed <= len(settled) else -np.inf
-        open_ = np.flatnonzero(unchecked & (np.round(upper, 9) >= threshold))
-        if not len(open_):
-            break
-        take = open_[np.argsort(-upper[open_], kind="stable")[:batch]]
-        take.sort()
-        confirmed = _by_whoosh(phrase, ctx, bound.docs[take], False).docs
-        hit = take[np.isin(bound.docs[take], confirmed)]
-        exact[positions[hit]] = upper[hit]
+    while len(open_ := still_open(exact, upper, unchecked, needed)):
+        take = np.sort(open_[np.argsort(-upper[open_], kind="stable")[:batch]])
+        confirmed = _by_whoosh(phrase, ctx, required.docs[take], False).docs
+        hit = take[np.isin(required.docs[take], confirmed)]
+        exact[hit] = upper[hit]
         unchecked[take] = False
         batch *= 2
     return Matches(required.docs, exact)
+
+
+def still_open(exact: np.ndarray, upper: np.ndarray, unchecked: np.ndarray,
+               needed: int) -> np.ndarray:
+    """Positions not checked yet whose upper bound could still reach the ``needed``-th best
+    score known so far (ties included: scores compare to 9 decimals)."""
+    if not unchecked.any():
+        return np.zeros(0, dtype=np.intp)
+    settled = np.where(unchecked, -np.inf, exact)
+    threshold = np.round(-np.partition(-settled, needed - 1)[needed - 1], 9) \
+        if needed <= len(settled) else -np.inf
+    return np.flatnonzero(unchecked & (np.round(upper, 9) >= threshold))

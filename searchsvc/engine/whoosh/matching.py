@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from whoosh import query as wq
 
-from ...analysis import stemmed_words
 from ...errors import NotFound, SearchError
 from ...fields import UNDATED, split_pid
 from ...filters import Filters
@@ -47,6 +46,7 @@ from .array_query import Matches, run, run_best
 from .facets import FilterMasks, counts, date_buckets, source_buckets
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, parse
+from .related import SLOP, pairs_of, related_scores
 
 _NONE = np.zeros(0, dtype=np.int32)
 
@@ -445,16 +445,13 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
     terms = searcher.key_terms_from_text("text", text, numterms=15)
     if not terms:
         return []
-    # Shared word pairs ("hold Iran responsible") say "same statement" better than shared words.
-    stems = stemmed_words(text, snapshot.settings.stop_words)
-    pairs = {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b}
-    like = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]
-                 + [wq.Phrase("text", list(pair), slop=2, boost=snapshot.settings.pair_boost)
-                    for pair in sorted(pairs)])
     cols = snapshot.columns
-    found = run(like, snapshot.context())
-    others = cols.article[found.docs] != cols.article[docnum]
-    docs, raw = found.docs[others], _scores_of(found, found.docs)[others]
+    own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum]).astype(np.int32)
+    pairs = pairs_of(text, snapshot.settings)
+    found = related_scores(snapshot.context(), terms, pairs, own, limit * 4,
+                           lambda d: searcher.stored_fields(d).get("text", ""))
+    docs = found.docs
+    raw = _scores_of(found, docs)
     best = _order(docs, raw, (docs,), limit * 4)
     own_source = cols.source[docnum]
     same_source = snapshot.settings.same_source_factor
@@ -463,7 +460,8 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
         for d, score in zip(docs[best].tolist(), raw[best].tolist(), strict=True)
     ]
     scored.sort(key=lambda pair: (-pair[1], cols.article[pair[0]], cols.para[pair[0]]))
-    wanted = highlights(like)
+    wanted = highlights(wq.Or([wq.Term("text", term) for term, _ in terms]
+                              + [wq.Phrase("text", list(pair), slop=SLOP) for pair in pairs]))
     counts = Counter(int(cols.article[d]) for d, _ in scored)
     return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted)
             for d, s in scored[:limit]]
