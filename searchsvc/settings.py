@@ -83,6 +83,9 @@ class Settings:
     max_per_page: int = 100
     max_window: int = 1000  # deepest hit a page may reach; deeper is an export
     export_limit: int = 10_000  # rows in one CSV / JSON Lines export
+    # Answers kept per server process and index build, for the same search asked again
+    # (the next page's facets, a reload, a shared link); 0 keeps none.
+    response_cache: int = 256
     # Building.
     writer_mb: int = 256  # memory per writer process before it spills to disk
     # Processes analysing and writing (0: one per core). More than one leaves one index

@@ -63,3 +63,31 @@ def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
         assert after["built_at"] >= before["built_at"]
         _, found = _get(f"{base}/api/search?q=%22new+paragraph%22")
         assert [hit["article_id"] for hit in found["hits"]] == ["004_added"]
+
+
+def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Path) -> None:
+    from searchsvc.engine import open_engine
+    from searchsvc.models import SearchRequest
+    from searchsvc.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    root = tmp_path / "index"
+    index.build(root, corpus)
+    engine = open_engine(root)
+    first = engine.search(SearchRequest(q="Soleimani"))
+    again = engine.search(SearchRequest(q="Soleimani"))
+    assert again.hits is first.hits  # remembered, not computed again
+    assert again.total_articles == first.total_articles == 4
+    assert engine.search(SearchRequest(q="Soleimani", page=2)).hits is not first.hits
+    (corpus / "extra.txt").write_text("Soleimani again\n\nA new report on Soleimani.\n",
+                                      encoding="utf-8")
+    index.build(root, corpus)
+    after = engine.search(SearchRequest(q="Soleimani"))
+    assert after.total_articles == 5  # a new build: nothing remembered from the old one
+    engine.close()
+
+    forgetful = open_engine(root, Settings(response_cache=0))
+    assert forgetful.search(SearchRequest(q="Soleimani")).hits is not \
+        forgetful.search(SearchRequest(q="Soleimani")).hits
+    forgetful.close()

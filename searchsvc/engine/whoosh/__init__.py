@@ -9,7 +9,9 @@ ranks, counts). :class:`WhooshEngine` is what the rest of the service sees of al
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ...corpus import Article as SourceArticle
@@ -51,7 +53,12 @@ class WhooshEngine:
         return index.is_usable(self.root)
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        return matching.search(self._live.snapshot(), request)
+        started = time.perf_counter()
+        snapshot = self._live.snapshot()
+        response = snapshot.remembered(("search", request),
+                                       lambda: matching.search(snapshot, request))
+        # The time this answer took, whether computed now or remembered.
+        return replace(response, took_ms=(time.perf_counter() - started) * 1000)
 
     def export(self, request: SearchRequest, limit: int) -> list[ExportRow]:
         return matching.export(self._live.snapshot(), request, limit)

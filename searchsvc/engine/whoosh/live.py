@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
@@ -29,6 +32,7 @@ from .scoring import weighting
 from .tables import TABLES, Columns, Tables, read_article_ids, read_columns, read_tables
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _Searchers(threading.local):
@@ -51,6 +55,25 @@ class Snapshot:
     _mine: _Searchers = field(default_factory=_Searchers)
     _opened: list[Searcher] = field(default_factory=list)  # every thread's, to close
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _answers: OrderedDict = field(default_factory=OrderedDict)  # least recently used first
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or what it gave for the same ``key`` on this build (at most
+        ``settings.response_cache`` answers; the least recently used go first). An
+        answer is never changed after it is made, so threads may share it."""
+        size = self.settings.response_cache
+        if not size:
+            return compute()
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        answer = compute()
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > size:
+                self._answers.popitem(last=False)
+        return answer
 
     @property
     def searcher(self) -> Searcher:
