@@ -83,6 +83,9 @@ class ParagraphHit:
                                  " escaped, the matched words as written in <mark>…</mark>,"
                                  " … where cut")]
     text: Annotated[str, Field(description="the whole paragraph, plain text (not escaped)")]
+    opening: Annotated[bool, Field(description="true when no paragraph of the article holds a"
+                                   " query word (it matched by its title or a scope) and"
+                                   " this is its opening paragraph, shown as such")] = False
 
 
 @with_config(EXACT)
@@ -99,13 +102,18 @@ class Hit:
                                   " article; group=paragraph: the paragraph's); 0 when"
                                   " unranked")]
     matched_paragraphs: Annotated[int, Field(
-        ge=1, description="how many of the article's paragraphs match (related: how many"
-                          " are among the candidates)")]
+        ge=0, description="how many of the article's paragraphs hold a query word (0 when"
+                          " it matched by its title alone; related: how many are among the"
+                          " candidates)")]
     paragraphs: Annotated[list[ParagraphHit], Field(
         min_length=1, max_length=_DEFAULTS.paragraphs_per_article,
         description="group=article: the best matching paragraphs, best first (at most"
                     f" {_DEFAULTS.paragraphs_per_article}); group=paragraph and related:"
                     " exactly one")]
+    missing: Annotated[list[str], Field(
+        description="query words, as typed, that the article does not hold: only on the"
+                    " articles that match most but not all of the words (relaxed)")] = \
+        field(default_factory=list)
 
 
 @with_config(EXACT)
@@ -128,9 +136,10 @@ class Suggestion:
 
     q: Annotated[str, Field(description="the query with close spellings from the index"
                             " substituted")]
-    paragraphs: Annotated[int, Field(ge=1, description="paragraphs it would find (more than"
-                                     " the query typed)")]
-    articles: Annotated[int, Field(ge=1, description="articles it would find")]
+    paragraphs: Annotated[int, Field(ge=0, description="paragraphs holding its words that it"
+                                     " would find (0 when only headlines hold them)")]
+    articles: Annotated[int, Field(ge=1, description="articles it would find (more than the"
+                                   " query typed)")]
 
 
 @dataclass
@@ -241,7 +250,8 @@ class SearchBody:
     facets: Facets
     suggestion: Annotated[Suggestion | None, Field(
         description="set when the query finds fewer than"
-                    f" {_DEFAULTS.suggest_below} paragraphs and a spelling finds more")]
+                    f" {_DEFAULTS.suggest_below} articles (or is relaxed) and a close"
+                    " spelling finds more articles")]
 
 
 # ------------------------------------------------------------------ exports, articles, sources

@@ -10,6 +10,7 @@ with ``<mark>``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -18,7 +19,7 @@ from .engine import Engine
 from .errors import NotFound, SearchError
 from .fields import UNDATED
 from .filters import Filters
-from .models import Hit, SearchRequest, SearchResponse
+from .models import Highlights, Hit, SearchRequest, SearchResponse
 from .params import check_window, search_request
 from .snippets import mark_all
 
@@ -152,6 +153,7 @@ class Snippet:
     html: str  # escaped by the search layer, only <mark> markup: templates use |safe
     href: str
     related_href: str
+    opening: bool = False  # the article's opening, shown because it matched by its title
 
 
 @dataclass
@@ -165,6 +167,8 @@ class Result:
     matched: int
     paragraphs: int | None
     snippets: list[Snippet]
+    label_html: str | None = None  # the headline with the query's words marked (escaped)
+    missing: list[Chip] = field(default_factory=list)  # words it lacks, "must include" links
 
 
 @dataclass
@@ -201,7 +205,14 @@ def _first_paragraph(article_id: str) -> str:
     return article.paragraphs[0].text if article.paragraphs else ""
 
 
-def _results(response: SearchResponse) -> list[Result]:
+def _must_include(q: str, word: str) -> str:
+    """``q`` with ``word`` required (``+word``), for the "must include" link."""
+    pattern = r"(?<![\w+])" + re.escape(word) + r"(?!\w)"
+    required, count = re.subn(pattern, lambda _m: "+" + word, q, count=1)
+    return required if count else f"{q} +{word}"
+
+
+def _results(response: SearchResponse, wanted: Highlights | None = None) -> list[Result]:
     req = response.request
     state = link_args(req)
     browsing = not req.q.strip()
@@ -216,6 +227,7 @@ def _results(response: SearchResponse) -> list[Result]:
                 href=url_for("web.article", article_id=hit.article_id, **state,
                              _anchor=f"p{p.number}"),
                 related_href=url_for("web.related", paragraph_id=p.id),
+                opening=p.opening,
             )
             for p in paragraphs if p.number > 0
         ]
@@ -232,6 +244,10 @@ def _results(response: SearchResponse) -> list[Result]:
             matched=hit.matched_paragraphs,
             paragraphs=hit.matched_paragraphs if browsing else None,
             snippets=snippets,
+            label_html=mark_all(hit.title, wanted) if wanted and hit.title.strip() else None,
+            missing=[Chip(word, search_url(**link_args(req, q=_must_include(req.q, word),
+                                                       page=None)))
+                     for word in hit.missing],
         ))
     return results
 
@@ -413,7 +429,8 @@ def search_page():
         req=req,
         response=response,
         browsing=not req.q.strip(),
-        results=_results(response),
+        results=_results(response, search_engine.highlights(req.q, fuzzy=req.fuzzy)
+                         if req.q.strip() else None),
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
         chips=chips,

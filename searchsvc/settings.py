@@ -64,7 +64,7 @@ class Settings:
     proximity_boost: float = 1.0
     # Fewer complete matches than this and paragraphs with most of the words follow.
     fallback_below: int = 50
-    suggest_below: int = 3  # fewer paragraphs than this and a close spelling is tried
+    suggest_below: int = 3  # fewer articles than this and a close spelling is tried
     paragraphs_per_article: int = 3
     related_limit: int = 10
     pair_boost: float = 0.5  # shared word pairs in related coverage

@@ -404,11 +404,11 @@ def test_csv_export_streams_every_hit(client):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="search.csv"'
-    assert response.headers["X-Total-Rows"] == "43"
+    assert response.headers["X-Total-Rows"] == "35"  # paragraphs saying "US" (not the title)
     assert response.headers["X-Export-Limit"] == str(EXPORT_LIMIT)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert len(rows) == 1 + 43  # more than any page: per_page stops at 100, default 10
+    assert len(rows) == 1 + 35  # more than any page: per_page stops at 100, default 10
     flat = client.get(q(q="US", group="paragraph", per_page=100)).get_json()["hits"]
     assert [(r[0], int(r[1])) for r in rows[1:]] == [
         (h["article_id"], h["paragraphs"][0]["number"]) for h in flat]
@@ -484,7 +484,7 @@ def test_undated_and_title_only_articles(tiny_client):
         ("d", None)]
     title_only = data["hits"][2]["paragraphs"]
     assert title_only == [{"id": "e#0", "number": 0, "score": title_only[0]["score"],
-                           "snippet": "", "text": ""}]
+                           "snippet": "", "text": "", "opening": False}]
     assert tiny_client.get("/api/articles/e").get_json()["paragraphs"] == []
     rows = list(csv.DictReader(io.StringIO(
         tiny_client.get(q(q="", sort="oldest", format="csv")).get_data(as_text=True))))

@@ -376,7 +376,8 @@ def test_only_search_layer_html_is_unescaped():
         text = template.read_text()
         assert "autoescape false" not in text and "Markup(" not in text
         uses += re.findall(r"\{\{\s*([^}|]+)\|safe\s*\}\}", text)
-    assert sorted(u.strip() for u in uses) == ["p.html", "s.html"]
+    # mark_all() escapes the headline and adds only <mark>, as for p.html
+    assert sorted(u.strip() for u in uses) == ["p.html", "result.label_html", "s.html"]
 
 
 # ------------------------------------------------------------------ the article view
@@ -593,3 +594,25 @@ def test_a_bug_is_our_own_500_page_and_the_api_error_shape(seed_index):
     assert api.status_code == 500
     assert api.get_json() == {"error": {"code": "internal_error",
                                         "message": "the server failed to answer this request"}}
+
+
+def test_partial_matches_say_what_they_miss_and_offer_to_require_it(client):
+    page = get(client, "/?q=bombers+Minot")
+    doc = Elements(page)
+    assert page.count('<p class="missing">') == 2  # CNN and AMN lack "Minot"
+    assert page.count("<s>Minot</s>") == 2
+    assert doc.hrefs("must include the word Minot") == ["/?q=bombers+%2BMinot"] * 2
+    required = get(client, "/?q=bombers+%2BMinot")
+    assert '<p class="missing">' not in required
+    assert "2 articles" in squash(required)
+
+
+def test_headline_words_are_marked_and_title_matches_show_their_opening(client):
+    page = get(client, "/?q=US")
+    assert "<mark>US</mark> defense officials divided" in page
+    assert "Opening paragraph" not in page  # CNN has paragraphs saying "US" as well
+    title_only = get(client, "/?q=%22grim+anniversary%22")  # in CNN's headline only
+    assert "1 article" in squash(title_only)
+    assert "eve of <mark>grim anniversary</mark></a>" in title_only
+    assert squash(title_only).count("Opening paragraph (the headline matched):") == 1
+    assert f"/articles/{CNN}?q=%22grim+anniversary%22#p1" in Elements(title_only).hrefs("¶1")

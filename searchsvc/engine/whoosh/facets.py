@@ -31,49 +31,69 @@ class FilterMasks:
         return cls(np.asarray([filters.source_ok(k) for k in columns.source_keys], dtype=bool),
                    np.asarray([filters.day_ok(d) for d in columns.days], dtype=bool))
 
-    def allowed(self, columns: Columns, docs: np.ndarray) -> np.ndarray:
-        return docs[self.source[columns.source[docs]] & self.day[columns.day[docs]]]
+    def allowed(self, source: np.ndarray, day: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """The ``items`` (paragraph docnums or article codes, with their ``source`` and
+        ``day`` codes looked up in the arrays given) that pass both filters."""
+        return items[self.source[source[items]] & self.day[day[items]]]
 
 
-def counts(values: np.ndarray, articles: np.ndarray, size: int,
-           article_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per value code: matching paragraphs, and distinct articles among them."""
-    paragraphs = np.bincount(values, minlength=size)
-    pairs = np.unique(values.astype(np.int64) * article_count + articles)
-    return paragraphs, np.bincount(pairs // article_count, minlength=size)
+@dataclass(frozen=True)
+class Matched:
+    """What facets count: matching paragraphs and matching articles (an article can match
+    by its title with no paragraph), before the filters."""
+
+    paragraphs: np.ndarray  # docnums
+    articles: np.ndarray  # article codes
+    article_source: np.ndarray  # article code -> source code
+    article_day: np.ndarray  # article code -> day code
 
 
-def source_buckets(columns: Columns, docs: np.ndarray, masks: FilterMasks, filters: Filters,
+def _counts(paragraph_values: np.ndarray, article_values: np.ndarray,
+            size: int) -> tuple[np.ndarray, np.ndarray]:
+    return (np.bincount(paragraph_values, minlength=size),
+            np.bincount(article_values, minlength=size))
+
+
+def source_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filters: Filters,
                    names: dict[str, str]) -> list[Bucket]:
-    docs = docs[masks.day[columns.day[docs]]]
+    docs = matched.paragraphs[masks.day[columns.day[matched.paragraphs]]]
+    codes = matched.articles[masks.day[matched.article_day[matched.articles]]]
     keys = columns.source_keys
-    paragraphs, articles = counts(np.asarray(columns.source[docs]),
-                                  np.asarray(columns.article[docs]), len(keys),
-                                  len(columns.article_ids))
-    shown = {keys[code] for code in np.flatnonzero(paragraphs)} | set(filters.sources)
+    paragraphs, articles = _counts(np.asarray(columns.source[docs]),
+                                   matched.article_source[codes], len(keys))
+    shown = {keys[code] for code in np.flatnonzero(articles)} | set(filters.sources)
     code_of = {key: code for code, key in enumerate(keys)}
     buckets = []
     for key in shown:
         code = code_of.get(key)
         p, a = (int(paragraphs[code]), int(articles[code])) if code is not None else (0, 0)
         buckets.append(Bucket(key, names.get(key, key), p, a, key in filters.sources))
-    buckets.sort(key=lambda b: (-b.paragraphs, b.label.casefold()))
+    buckets.sort(key=lambda b: (-b.paragraphs, -b.articles, b.label.casefold()))
     return buckets
 
 
-def date_buckets(columns: Columns, docs: np.ndarray, masks: FilterMasks, filters: Filters,
+def date_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filters: Filters,
                  width: int) -> list[Bucket]:
     """Buckets of days (``width`` 10) or months (7), oldest first, undated last."""
-    docs = docs[masks.source[columns.source[docs]]]
+    docs = matched.paragraphs[masks.source[columns.source[matched.paragraphs]]]
+    codes = matched.articles[masks.source[matched.article_source[matched.articles]]]
     labels, bucket_of_day = columns.periods(width)
-    paragraphs, articles = counts(bucket_of_day[columns.day[docs]],
-                                  np.asarray(columns.article[docs]), len(labels),
-                                  len(columns.article_ids))
+    paragraphs, articles = _counts(bucket_of_day[columns.day[docs]],
+                                   bucket_of_day[matched.article_day[codes]], len(labels))
     buckets = []
-    for code in np.flatnonzero(paragraphs):
+    for code in np.flatnonzero(articles):
         value = labels[code]
         selected = value != UNDATED and filters.date_from == date_bound(value, "from", end=False) \
             and filters.date_to == date_bound(value, "to", end=True)
         buckets.append(Bucket(value, value, int(paragraphs[code]), int(articles[code]),
                               selected))
     return buckets
+
+
+def counts(values: np.ndarray, articles: np.ndarray, size: int,
+           article_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per value code: paragraphs, and distinct articles among them (for the archive's
+    sources, where every paragraph counts)."""
+    paragraphs = np.bincount(values, minlength=size)
+    pairs = np.unique(values.astype(np.int64) * article_count + articles)
+    return paragraphs, np.bincount(pairs // article_count, minlength=size)

@@ -35,6 +35,36 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class ArticleColumns:
+    """Per article (by code): what filters and facets read, and where it starts."""
+
+    code: np.ndarray  # docnum in the article index -> article code
+    source: np.ndarray  # article code -> source code
+    day: np.ndarray  # article code -> day code
+    opening: np.ndarray  # article code -> docnum of its first paragraph (or title entry)
+    source_by_docnum: np.ndarray  # docnum in the article index -> source code
+
+    @classmethod
+    def make(cls, columns: Columns, article_docnum: np.ndarray) -> ArticleColumns:
+        count = len(columns.article_ids)
+        article = np.asarray(columns.article)
+        order = np.lexsort((np.asarray(columns.para), article))  # by article, then paragraph
+        codes, first = np.unique(article[order], return_index=True)
+        opening = np.full(count, -1, dtype=np.int64)
+        opening[codes] = order[first]
+        source = np.zeros(count, dtype=np.int32)
+        source[article] = columns.source
+        day = np.zeros(count, dtype=np.int32)
+        day[article] = columns.day
+        known = article_docnum >= 0
+        code = np.full(int(article_docnum.max(initial=-1)) + 1, -1, dtype=np.int32)
+        code[article_docnum[known]] = np.flatnonzero(known)
+        by_docnum = np.zeros(len(code), dtype=np.int32)
+        by_docnum[code >= 0] = source[code[code >= 0]]
+        return cls(code, source, day, opening, by_docnum)
+
+
 class _Searchers(threading.local):
     """This thread's searchers of one snapshot (opened on first use)."""
 
@@ -50,6 +80,7 @@ class Snapshot:
     tables: Tables  # the paragraph index's postings
     article_tables: Tables  # the article index's postings
     article_docnum: np.ndarray  # article code (columns.article_ids) -> docnum in ``articles``
+    articles_by_code: ArticleColumns
     settings: Settings
     _indexes: tuple  # the paragraph and the article whoosh indexes
     _mine: _Searchers = field(default_factory=_Searchers)
@@ -95,7 +126,8 @@ class Snapshot:
                        tuple(self.columns.source_keys))
 
     def article_context(self) -> Context:
-        return Context(self.article_tables, self.settings, self.articles)
+        return Context(self.article_tables, self.settings, self.articles,
+                       self.articles_by_code.source_by_docnum, tuple(self.columns.source_keys))
 
     def _open(self, ix) -> Searcher:
         with self._lock:
@@ -142,7 +174,8 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             " `searchsvc index`",
         ) from None
     return Snapshot(meta, Path(path), columns, tables, article_tables, article_docnum,
-                    settings, (paragraph_ix, article_ix))
+                    ArticleColumns.make(columns, article_docnum), settings,
+                    (paragraph_ix, article_ix))
 
 
 class LiveIndex:

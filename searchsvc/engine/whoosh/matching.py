@@ -43,9 +43,9 @@ from ...snippets import snippet
 from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder, skeleton
 from .array_query import Matches, run, run_best
-from .facets import FilterMasks, counts, date_buckets, source_buckets
+from .facets import FilterMasks, Matched, counts, date_buckets, source_buckets
 from .live import Snapshot
-from .parsing import ParsedQuery, describe, highlights, parse
+from .parsing import ParsedQuery, describe, highlights, paragraph_words, parse, typed_words
 from .related import SLOP, pairs_of, related_scores
 
 _NONE = np.zeros(0, dtype=np.int32)
@@ -54,14 +54,33 @@ _NONE = np.zeros(0, dtype=np.int32)
 
 
 @dataclass
+class _Tier:
+    """Articles that match one tier of the query (the whole query, then "most words"),
+    within the filters, and their paragraphs that hold a query word."""
+
+    query: wq.Query  # the tier's query, in the paragraph index's form
+    articles: np.ndarray  # article codes, sorted
+    paragraphs: np.ndarray  # docnums, sorted
+
+
+@dataclass
 class _Match:
-    """Every paragraph the query matches (sorted docnums), and how to rank them."""
+    """What a query matches: articles (all the words anywhere in the article, title
+    included) and, for each, the paragraphs that hold a query word."""
 
     parsed: ParsedQuery
-    matched: np.ndarray  # every tier's matches before the filters (for facets)
-    allowed: np.ndarray  # after the filters
     masks: FilterMasks
-    tiers: list[tuple[wq.Query, np.ndarray]] = field(default_factory=list)
+    matched: Matched  # every tier's, before the filters (for facets)
+    words: wq.Query | None  # what makes a paragraph a matching one
+    tiers: list[_Tier] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> np.ndarray:
+        return np.concatenate([t.paragraphs for t in self.tiers]) if self.tiers else _NONE
+
+    @property
+    def total_articles(self) -> int:
+        return sum(len(t.articles) for t in self.tiers)
 
 
 def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
@@ -78,26 +97,47 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
     return parse(request.q, snapshot.settings, variants)
 
 
+def _matching_articles(snapshot: Snapshot, tier_query: wq.Query) -> np.ndarray:
+    """Codes (sorted) of the articles that hold the tier's words anywhere."""
+    form = article_query(tier_query, snapshot.settings, keep_not=True)
+    docnums = run(form, snapshot.article_context(), score=False).docs
+    return np.sort(snapshot.articles_by_code.code[docnums])
+
+
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
-    masks = FilterMasks.make(snapshot.columns, filters)
-    if not request.q.strip():
-        parsed = ParsedQuery(text="", query=wq.Every())
-    else:
-        parsed = _parse(snapshot, request)
+    cols, by_code = snapshot.columns, snapshot.articles_by_code
+    masks = FilterMasks.make(cols, filters)
+    parsed = _parse(snapshot, request) if request.q.strip() else \
+        ParsedQuery(text="", query=wq.Every())
     if parsed.is_empty:
-        return _Match(parsed, _NONE, _NONE, masks)
-    context = snapshot.context()
-    main = run(parsed.query, context, score=False).docs
-    allowed = masks.allowed(snapshot.columns, main)
-    match = _Match(parsed, main, allowed, masks, [(parsed.query, allowed)])
-    if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
-        extra = np.setdiff1d(run(parsed.fallback, context, score=False).docs, main,
-                             assume_unique=True)
-        if len(extra):
-            more_allowed = masks.allowed(snapshot.columns, extra)
-            match.matched = np.union1d(main, extra)
-            match.allowed = np.union1d(allowed, more_allowed)
-            match.tiers.append((parsed.fallback, more_allowed))
+        return _Match(parsed, masks, Matched(_NONE, _NONE, by_code.source, by_code.day), None)
+    if not request.q.strip():  # the whole archive: every article, every entry
+        codes = np.arange(len(cols.article_ids))
+        words: wq.Query | None = wq.Every()
+        word_docs = np.arange(len(cols.para), dtype=np.int32)
+        tiers = [(parsed.query, codes)]
+    else:
+        codes = _matching_articles(snapshot, parsed.query)
+        tiers = [(parsed.query, codes)]
+        allowed = masks.allowed(by_code.source, by_code.day, codes)
+        if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
+            extra = np.setdiff1d(_matching_articles(snapshot, parsed.fallback), codes,
+                                 assume_unique=True)
+            if len(extra):
+                tiers.append((parsed.fallback, extra))
+                codes = np.union1d(codes, extra)
+        words = paragraph_words(parsed.query)
+        word_docs = run(words, snapshot.context(), score=False).docs if words is not None \
+            else _NONE
+    article_of = cols.article
+    in_matched = word_docs[np.isin(article_of[word_docs], codes)]
+    match = _Match(parsed, masks, Matched(in_matched, codes, by_code.source, by_code.day),
+                   words)
+    for tier_query, tier_codes in tiers:
+        allowed = masks.allowed(by_code.source, by_code.day, tier_codes)
+        if len(allowed) or not match.tiers:
+            paragraphs = in_matched[np.isin(article_of[in_matched], allowed)]
+            match.tiers.append(_Tier(tier_query, allowed, paragraphs))
     return match
 
 
@@ -117,14 +157,25 @@ def _order(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...
     return ordered if limit is None else ordered[:limit]
 
 
+def _paragraph_query(match: _Match, tier: _Tier) -> wq.Query | None:
+    """How a matching paragraph ranks: its query words (any of them; more of them score
+    higher) and, when the query has one, the bonus for having them close together."""
+    if match.words is None:
+        return None
+    if isinstance(tier.query, wq.AndMaybe):
+        return wq.AndMaybe(match.words, tier.query.b)
+    return match.words
+
+
 def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
             within: np.ndarray | None = None) -> list[tuple[int, float]]:
-    """(docnum, score) best first: every complete match before any partial one; ties by
-    article, then paragraph number (not "#10" < "#2")."""
+    """(docnum, score) best first: the paragraphs of complete matches before those of
+    partial ones; ties by article, then paragraph number (not "#10" < "#2")."""
     cols = snapshot.columns
     context = snapshot.context()
     out: list[tuple[int, float]] = []
-    for tier_query, docs in match.tiers:
+    for tier in match.tiers:
+        docs = tier.paragraphs
         if within is not None:
             docs = np.intersect1d(docs, within, assume_unique=True)
         if not len(docs):
@@ -132,9 +183,13 @@ def _ranked(snapshot: Snapshot, match: _Match, limit: int | None,
         remaining = None if limit is None else limit - len(out)
         if remaining is not None and remaining <= 0:
             break
-        found = run(tier_query, context, docs) if remaining is None else \
-            run_best(tier_query, context, docs, remaining)
-        scores = _scores_of(found, docs)
+        ranking = _paragraph_query(match, tier)
+        if ranking is None:
+            scores = np.zeros(len(docs))
+        else:
+            found = run(ranking, context, docs) if remaining is None else \
+                run_best(ranking, context, docs, remaining)
+            scores = _scores_of(found, docs)
         best = _order(docs, scores, (cols.article[docs], cols.para[docs]), remaining)
         out.extend(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
     return out
@@ -164,8 +219,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         hits = _paragraph_page(snapshot, match, request, first, last, wanted)
     names = snapshot.meta.get("sources", {})
     cols = snapshot.columns
-    total_paragraphs = len(match.allowed)
-    total_articles = len(np.unique(cols.article[match.allowed]))
+    total_paragraphs = len(match.paragraphs)
+    total_articles = match.total_articles
     total = total_articles if request.group == "article" else total_paragraphs
     settings = snapshot.settings
     response = SearchResponse(
@@ -184,30 +239,30 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
             "day": date_buckets(cols, match.matched, match.masks, filters, 10),
         },
     )
-    if request.q.strip() and (total_paragraphs < settings.suggest_below or response.relaxed):
+    if request.q.strip() and (total_articles < settings.suggest_below or response.relaxed):
         response.suggestion = _suggest(snapshot, request, match, filters)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
 
 
-def _by_date(cols, docs: np.ndarray, newest: bool) -> np.ndarray:
-    """Positions of ``docs`` by date (newest or oldest first), undated last; the same day
-    by article id, then paragraph number."""
-    day = np.asarray(cols.day[docs], dtype=np.int64)
-    undated = day == (cols.days.index(UNDATED) if UNDATED in cols.days else -1)
-    return np.lexsort((cols.para[docs], cols.article[docs], -day if newest else day, undated))
+def _by_date(day_codes: np.ndarray, days: list[str], keys: tuple[np.ndarray, ...],
+             newest: bool) -> np.ndarray:
+    """Positions by date (newest or oldest first), undated last; the same day by ``keys``
+    (article code, then paragraph number)."""
+    day = np.asarray(day_codes, dtype=np.int64)
+    undated = day == (days.index(UNDATED) if UNDATED in days else -1)
+    return np.lexsort(tuple(reversed(keys)) + (-day if newest else day, undated))
 
 
 def _article_order(snapshot: Snapshot, match: _Match, request: SearchRequest,
                    needed: int) -> list[tuple[int, float | None]]:
     """(article code, article score) in the page order; the score is None for date sorts."""
-    cols = snapshot.columns
     if request.sort != "relevance" or not request.q.strip():
-        # One entry per article (its first paragraph in docnum order is as good as any:
-        # an article's paragraphs share its day).
-        articles, first = np.unique(cols.article[match.allowed], return_index=True)
-        order = _by_date(cols, match.allowed[first], request.sort != "oldest")
-        return [(a, None) for a in articles[order].tolist()]
+        codes = np.sort(np.concatenate([t.articles for t in match.tiers])) if match.tiers \
+            else _NONE
+        order = _by_date(snapshot.articles_by_code.day[codes], snapshot.columns.days,
+                         (codes,), request.sort != "oldest")
+        return [(a, None) for a in codes[order].tolist()]
     return _best_articles(snapshot, match, needed)
 
 
@@ -216,24 +271,19 @@ def _best_articles(snapshot: Snapshot, match: _Match,
     """At least ``needed`` articles (where there are so many) in relevance order, with
     their scores on the article index: the articles of complete matches first, then
     those of the "most words" tier, each tier by score, ties by article id."""
-    cols = snapshot.columns
     out: list[tuple[int, float | None]] = []
-    seen = _NONE
-    for tier_query, docs in match.tiers:
+    for tier in match.tiers:
         if len(out) >= needed:
             break
-        articles = np.setdiff1d(np.unique(cols.article[docs]), seen, assume_unique=True)
-        seen = np.union1d(seen, articles)
-        if len(articles):
-            out.extend(_score_articles(snapshot, tier_query, articles, needed - len(out)))
+        if len(tier.articles):
+            out.extend(_score_articles(snapshot, tier.query, tier.articles, needed - len(out)))
     return out
 
 
 def _score_articles(snapshot: Snapshot, tier_query: wq.Query, articles: np.ndarray,
                     needed: int) -> list[tuple[int, float | None]]:
     """(article code, score) by score, then article id, exact for the ``needed`` best
-    (:func:`.array_query.run_best`). Every article a paragraph matched holds the query's
-    positive part; a score of 0 only in case."""
+    (:func:`.array_query.run_best`)."""
     docnums = snapshot.article_docnum[articles]
     known = docnums >= 0
     by_docnum = np.argsort(docnums[known], kind="stable")
@@ -246,22 +296,23 @@ def _score_articles(snapshot: Snapshot, tier_query: wq.Query, articles: np.ndarr
     return list(zip(articles[order].tolist(), scores[order].tolist(), strict=True))
 
 
-def article_query(paragraph_query: wq.Query, settings: Settings) -> wq.Query:
-    """A paragraph query as the article index runs it: its positive part (the article of a
-    matching paragraph may hold a NOT-ed word elsewhere) with the title weighted by
-    ``article_title_boost`` instead of the paragraphs' ``title_boost``."""
-    if isinstance(paragraph_query, wq.AndNot):
+def article_query(paragraph_query: wq.Query, settings: Settings,
+                  keep_not: bool = False) -> wq.Query:
+    """A paragraph query as the article index runs it, with the title weighted by
+    ``article_title_boost`` instead of the paragraphs' ``title_boost``. For ranking
+    (``keep_not`` false) only its positive part counts."""
+    if isinstance(paragraph_query, wq.AndNot) and not keep_not:
         return article_query(paragraph_query.a, settings)
     if isinstance(paragraph_query, wq.And | wq.Or):
-        kept = [article_query(child, settings) for child in paragraph_query.subqueries
-                if not isinstance(child, wq.Not)]
+        kept = [article_query(child, settings, keep_not) for child in paragraph_query.subqueries
+                if keep_not or not isinstance(child, wq.Not)]
         return type(paragraph_query)(kept, boost=paragraph_query.boost)
     if paragraph_query.is_leaf():
         if getattr(paragraph_query, "fieldname", None) in ("title", "title_exact"):
             scale = settings.article_title_boost / settings.title_boost
             return paragraph_query.with_boost(paragraph_query.boost * scale)
         return paragraph_query
-    return paragraph_query.apply(lambda child: article_query(child, settings))
+    return paragraph_query.apply(lambda child: article_query(child, settings, keep_not))
 
 
 def ranked_articles(snapshot: Snapshot, request: SearchRequest,
@@ -280,37 +331,69 @@ def _matched_per_article(cols, docs: np.ndarray) -> dict[int, int]:
     return dict(zip(articles.tolist(), matched.tolist(), strict=True))
 
 
+def _missing(snapshot: Snapshot, match: _Match, codes: list[int]) -> dict[int, list[str]]:
+    """For the given articles of the "most words" tier: the typed words each lacks."""
+    relaxed = [a for a in codes if any(a in set(t.articles.tolist()) for t in match.tiers[1:])]
+    if not relaxed:
+        return {}
+    docnums = np.sort(snapshot.article_docnum[np.asarray(relaxed)])
+    context = snapshot.article_context()
+    code_of = snapshot.articles_by_code.code
+    lacking: defaultdict[int, list[str]] = defaultdict(list)
+    for clause in match.parsed.plain_terms:
+        held = set(code_of[run(article_query(clause, snapshot.settings), context, docnums,
+                               score=False).docs].tolist())
+        for code in relaxed:
+            if code not in held:
+                lacking[code].append(typed_words(clause, match.parsed.text))
+    return lacking
+
+
 def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     page = _article_order(snapshot, match, request, last)[first:last]
     if not page:
         return []
     cols = snapshot.columns
     chosen = np.asarray(sorted(article for article, _ in page))
-    within = match.allowed[np.isin(cols.article[match.allowed], chosen)]
+    paragraphs = match.paragraphs
+    within = np.sort(paragraphs[np.isin(cols.article[paragraphs], chosen)])
     counts = _matched_per_article(cols, within)
     best: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
-    for docnum, score in _ranked(snapshot, match, None, within):
-        paragraphs = best[int(cols.article[docnum])]
-        if len(paragraphs) < snapshot.settings.paragraphs_per_article:
-            paragraphs.append((docnum, score))
-    return [_hit(snapshot, best[a], counts[a], wanted, score) for a, score in page]
+    for docnum, paragraph_score in _ranked(snapshot, match, None, within):
+        shown = best[int(cols.article[docnum])]
+        if len(shown) < snapshot.settings.paragraphs_per_article:
+            shown.append((docnum, paragraph_score))
+    missing = _missing(snapshot, match, [a for a, _ in page])
+    hits = []
+    for code, score in page:
+        if best[code]:
+            hit = _hit(snapshot, best[code], counts.get(code, 0), wanted, score)
+        else:  # matched by its title (or a scope) alone: its opening, said to be one
+            opening = int(snapshot.articles_by_code.opening[code])
+            hit = _hit(snapshot, [(opening, 0.0)], 0, wanted, score, opening=True)
+        hit.missing = missing.get(code, [])
+        hits.append(hit)
+    return hits
 
 
 def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     cols = snapshot.columns
+    paragraphs = np.sort(match.paragraphs)
     if request.sort == "relevance" and request.q.strip():
         ranked = _ranked(snapshot, match, last)[first:last]
     else:
-        order = _by_date(cols, match.allowed, request.sort != "oldest")
-        page = match.allowed[order[first:last]]
+        order = _by_date(cols.day[paragraphs], cols.days,
+                         (cols.article[paragraphs], cols.para[paragraphs]),
+                         request.sort != "oldest")
+        page = paragraphs[order[first:last]]
         scores = dict(_ranked(snapshot, match, None, np.sort(page)))
         ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
-    counts = _matched_per_article(cols, match.allowed)
+    counts = _matched_per_article(cols, paragraphs)
     return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted) for d, s in ranked]
 
 
 def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted,
-         score: float | None = None) -> Hit:
+         score: float | None = None, opening: bool = False) -> Hit:
     """``score``: the article's score (default: its best paragraph's)."""
     searcher = snapshot.searcher
     stored = [(searcher.stored_fields(d), s) for d, s in paragraphs]
@@ -326,15 +409,16 @@ def _hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, 
         matched_paragraphs=matched,
         paragraphs=[
             ParagraphHit(id=f["pid"], number=f["para"], score=round(s, 4),
-                         snippet=snippet(f.get("text", ""), wanted), text=f.get("text", ""))
+                         snippet=snippet(f.get("text", ""), wanted), text=f.get("text", ""),
+                         opening=opening)
             for f, s in stored
         ],
     )
 
 
 def _complete(match: _Match) -> int:
-    """Paragraphs that match the whole query (not only most of its words)."""
-    return len(match.tiers[0][1]) if match.tiers else 0
+    """Articles that match the whole query (not only most of its words)."""
+    return len(match.tiers[0].articles) if match.tiers else 0
 
 
 def _closest_spelling(searcher, word: str) -> str | None:
@@ -377,8 +461,8 @@ def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
                                                  fuzzy=request.fuzzy), filters)
     if _complete(alternative) <= _complete(match):
         return None
-    return Suggestion(q=text, paragraphs=len(alternative.allowed),
-                      articles=len(np.unique(snapshot.columns.article[alternative.allowed])))
+    return Suggestion(q=text, paragraphs=len(alternative.paragraphs),
+                      articles=alternative.total_articles)
 
 
 def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:

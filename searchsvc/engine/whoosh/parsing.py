@@ -346,3 +346,28 @@ def _dedupe(items: Iterator[str]) -> list[str]:
         if item not in seen:
             seen.append(item)
     return seen
+
+
+# ------------------------------------------------------------------ what a paragraph holds
+
+
+def paragraph_words(node: query.Query) -> query.Query | None:
+    """Any of the query's positive words, phrases and prefixes in a paragraph's text (not
+    its title): what makes a paragraph of a matching article a matching paragraph. None
+    when the query has none (a title-only or source-only search)."""
+    leaves = [leaf for leaf in _positive_leaves(node)
+              if getattr(leaf, "fieldname", None) in ("text", "exact")]
+    if not leaves:
+        return None
+    unique = list(dict.fromkeys(leaves))
+    return unique[0] if len(unique) == 1 else query.Or(unique)
+
+
+def typed_words(clause: query.Query, text: str) -> str:
+    """A plain clause of the query as the user typed it (for "Missing: …")."""
+    for leaf in ([clause] if clause.is_leaf() else clause.leaves()):
+        start = getattr(leaf, "startchar", None)
+        end = getattr(leaf, "endchar", None)
+        if start is not None and end is not None and not getattr(leaf, "variant", False):
+            return text[start:end]
+    return describe(clause)
