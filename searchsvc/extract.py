@@ -17,7 +17,8 @@ so that it holds for the next article as well as for the seeds:
 * date line: a short block at the head that is, as a whole, a date.
 * dateline: "PLACE (AGENCY) —" opening the first paragraph; the text stays.
 * headline: the first block of the head that is not residue or metadata and reads
-  like a headline (no sentence-final punctuation, at most 30 words).
+  like a headline (no sentence-final punctuation, at most 30 words), when body text
+  follows it; a file's only block is its text, never a headline.
 """
 
 from __future__ import annotations
@@ -201,6 +202,23 @@ def extract(text: str, known_title: str | None = None) -> Extracted:
                 result.source = dateline.group("agency").strip()
             in_head = False
         result.paragraphs.append(block)
+    if not result.paragraphs:
+        _keep_lone_text(result, known_title)
     if result.source is None and result.byline:
         result.source = result.byline
     return result
+
+
+def _keep_lone_text(result: Extracted, known_title: str | None) -> None:
+    """A headline is a headline only when body text follows it: a file whose only block
+    reads like one (a one-line abstract, a title-less note) keeps it as its text, and so
+    does a file whose only words looked like a navigation label ("Qāsem Soleimani")."""
+    if result.title is not None and result.title != known_title:
+        result.dropped.remove((result.title, "headline"))
+        result.paragraphs.append(result.title)
+        result.title = known_title or None
+        return
+    worded = [(block, reason) for block, reason in result.dropped if reason != "no words"]
+    if result.title is None and len(worded) == 1 and worded[0][1] == "navigation label":
+        result.dropped.remove(worded[0])  # one short line and nothing else: the text
+        result.paragraphs.append(worded[0][0])

@@ -182,14 +182,16 @@ def test_bom_and_crlf_are_read(tmp_path: Path) -> None:
     assert article.paragraphs == ["Residents fled on Monday.", "Roads closed."]
 
 
-def test_headline_only_article_is_one_title_only_entry(tmp_path: Path) -> None:
+def test_a_file_of_one_line_keeps_it_as_its_text(tmp_path: Path) -> None:
+    """A headline is a headline only when text follows it: a flash of one line is an
+    untitled article whose text is that line, not a title with no text."""
     corpus = make_corpus(tmp_path / "corpus", {**GOOD, "flash.txt": "IRAN SEIZES TANKER IN GULF\n"})
     summary, entries = build(tmp_path, corpus)
     assert summary.problems == []
-    assert (summary.articles, summary.paragraphs, summary.title_only) == (3, 2, 1)
-    assert entries["flash#0"]["title"] == "IRAN SEIZES TANKER IN GULF"
-    assert entries["flash#0"]["text"] == ""
-    assert entries["flash#0"]["para"] == 0
+    assert (summary.articles, summary.paragraphs, summary.title_only) == (3, 3, 0)
+    assert entries["flash#1"]["title"] == ""
+    assert entries["flash#1"]["text"] == "IRAN SEIZES TANKER IN GULF"
+    assert "flash#0" not in entries
 
 
 # ---------------------------------------------------------------- JSON Lines

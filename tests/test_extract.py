@@ -316,3 +316,23 @@ def test_normalize() -> None:
     assert normalize("Iran\u00a0and\u202fIraq\u200b \t ") == "Iran and Iraq"
     assert normalize("Cafe\u0301") == "Café"  # NFC
     assert normalize("in\u00adcredible") == "incredible"  # soft hyphen
+
+
+@pytest.mark.parametrize("text", [
+    "Experimental investigation of the aerodynamics of a wing in a slipstream\n",
+    "Qāsem Soleimani\n",
+    "  Oil prices rose sharply on Monday  \n\n",
+])
+def test_a_lone_block_is_text_not_a_headline(text: str) -> None:
+    """Untitled one-line documents (abstracts, notes) keep their words as their text."""
+    found = extract(text)
+    assert (found.title, found.paragraphs) == (None, [text.strip()])
+    assert [reason for _, reason in found.dropped if reason != "no words"] == []
+
+
+def test_a_headline_needs_body_text_after_it() -> None:
+    found = extract("Oil prices rise\n\nCrude oil rose 3% on Monday, traders said.\n")
+    assert found.title == "Oil prices rise"
+    assert found.paragraphs == ["Crude oil rose 3% on Monday, traders said."]
+    only_title = extract("Oil prices rise\n", known_title="Oil prices rise")
+    assert (only_title.title, only_title.paragraphs) == ("Oil prices rise", [])
