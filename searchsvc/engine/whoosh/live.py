@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 
 from ...errors import Unavailable
 from ...settings import Settings
+from ...spelling import Lexicon
 from .array_query import Context
 from .index import ARTICLES, IndexOutdated, live_path, read_meta
 from .scoring import weighting
@@ -87,6 +88,17 @@ class Snapshot:
     _opened: list[Searcher] = field(default_factory=list)  # every thread's, to close
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _answers: OrderedDict = field(default_factory=OrderedDict)  # least recently used first
+    _lexicon: list[Lexicon] = field(default_factory=list)  # made on first use
+
+    def lexicon(self) -> Lexicon:
+        """The archive's words as written, with their entry counts (for did-you-mean)."""
+        with self._lock:
+            if not self._lexicon:
+                exact = self.tables.fields["exact"]
+                words, counts = exact.words, exact.df.tolist()
+                self._lexicon.append(Lexicon.make(
+                    (words[row].decode("utf-8"), counts[row]) for row in range(len(words))))
+            return self._lexicon[0]
 
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or what it gave for the same ``key`` on this build (at most

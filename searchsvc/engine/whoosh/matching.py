@@ -40,8 +40,9 @@ from ...models import (
 )
 from ...settings import Settings
 from ...snippets import snippet
+from ...spelling import RARE, correction, is_markup
 from ...syntax import QuerySyntaxError, check_syntax
-from ...variants import finder, skeleton
+from ...variants import finder
 from .array_query import Matches, run, run_best
 from .facets import FilterMasks, Matched, counts, date_buckets, source_buckets
 from .live import Snapshot
@@ -421,33 +422,23 @@ def _complete(match: _Match) -> int:
     return len(match.tiers[0].articles) if match.tiers else 0
 
 
-def _closest_spelling(searcher, word: str) -> str | None:
-    """The indexed word one edit away (else two), preferring one that sounds the same
-    ("opek" → "opec", not "oper"), then the commonest. whoosh's own order is neither
-    (docs/whoosh.md, trap 9)."""
-    for distance in (1, 2):
-        options = [o for o in searcher.suggest("exact", word, limit=10, maxdist=distance)
-                   if o != word]
-        if options:
-            return max(options, key=lambda o: (skeleton(o) == skeleton(word),
-                                               searcher.doc_frequency("exact", o)))
-    return None
-
-
 def _suggest(snapshot: Snapshot, request: SearchRequest, match: _Match,
              filters: Filters) -> Suggestion | None:
     """A close spelling from the index that would find more, as a whole query."""
-    searcher = snapshot.searcher
+    tables = snapshot.tables
     text = request.q
     changed = False
-    # Each unknown word costs a search of the lexicon: only the first few are tried.
-    unknown = [(word, start, end) for word, start, end in match.parsed.words
-               if searcher.doc_frequency("exact", word) == 0 or match.parsed.variants.get(word)]
-    for word, start, end in sorted(unknown[:snapshot.settings.max_suggest_words],
+    # Each rare word costs a pass over the lexicon: only the first few are tried.
+    held = {word: tables.doc_frequency("exact", word) + tables.doc_frequency("title_exact", word)
+            for word, _, _ in match.parsed.words}  # in the text or a headline
+    rare = [(word, start, end) for word, start, end in match.parsed.words
+            if held[word] <= RARE and not is_markup(text, start, end)]
+    lexicon = snapshot.lexicon() if rare else None
+    for word, start, end in sorted(rare[:snapshot.settings.max_suggest_words],
                                    key=lambda w: -w[1]):
-        if len(word) > snapshot.settings.max_suggest_word:
+        if len(word) > snapshot.settings.max_suggest_word or lexicon is None:
             continue  # no spelling help for it: the search for close words grows with length
-        best = _closest_spelling(searcher, word)
+        best = correction(word, lexicon, held[word])
         if best:
             if text[start:end][:1].isupper():
                 best = best.capitalize()
