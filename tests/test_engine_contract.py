@@ -685,3 +685,15 @@ def test_words_keep_their_places_when_the_parser_gives_up(engine):
     response = run(engine, q="“ANDNOT” ANDNOT ANDNOT ANDNOT  Suleimani")
     assert response.variants == {"suleimani": ["soleimani"]}
     assert response.total_articles == 4
+
+
+def test_proximity_finds_the_words_within_so_many_words(engine):
+    """ZH#1: "B-52 bombers to conduct a 36-hour 'show-of-force' mission in the Persian
+    Gulf": "gulf" is 13 words after "bombers"."""
+    assert run(engine, q='"bombers gulf"~12').total_paragraphs == 0
+    near = run(engine, q='"bombers gulf"~13', group="paragraph")
+    assert near.understood == '"bombers gulf"~13'
+    assert [h.paragraphs[0].id for h in near.hits] == [f"{ZH}#1"]
+    snippet = near.hits[0].paragraphs[0].snippet
+    assert "<mark>bombers</mark>" in snippet and "<mark>Gulf</mark>" in snippet
+    assert run(engine, q='"gulf bombers"~20').total_paragraphs == 0  # in this order only

@@ -199,7 +199,9 @@ def _exact_phrase(node: query.Phrase, text: str) -> query.Query:
         return query.NullQuery
     if len(exact) == 1:
         return query.Term(fieldname, exact[0], boost=node.boost)
-    return query.Phrase(fieldname, exact, slop=1, boost=node.boost, char_ranges=node.char_ranges)
+    # "a b"~10 (Lucene; Nexis's w/10): the words within ten positions, in order.
+    return query.Phrase(fieldname, exact, slop=max(1, node.slop), boost=node.boost,
+                        char_ranges=node.char_ranges)
 
 
 def _plain_clauses(node: query.Query) -> list[query.Query]:
@@ -271,7 +273,11 @@ def highlights(node: query.Query, fields: tuple[str, str] = ("text", "exact")) -
     stemmed, exact = fields
     for leaf in _positive_leaves(node):
         name = getattr(leaf, "fieldname", None)
-        if isinstance(leaf, query.Phrase) and name in (stemmed, exact):
+        if isinstance(leaf, query.Phrase) and name in (stemmed, exact) and leaf.slop > 1 \
+                and leaf.char_ranges:
+            # a typed "a b"~10: the words need not be side by side, so each is marked
+            (found.stems if name == stemmed else found.exact).update(map(str, leaf.words))
+        elif isinstance(leaf, query.Phrase) and name in (stemmed, exact):
             found.phrases.append((tuple(leaf.words), name == stemmed))
         elif isinstance(leaf, query.Prefix) and name == exact:
             found.prefixes.add(str(leaf.text))
@@ -308,7 +314,8 @@ def describe(node: query.Query) -> str:
         return f"-{describe(node.query)}"
     if isinstance(node, query.Phrase):
         prefix = "title:" if node.fieldname.startswith("title") else ""
-        return f'{prefix}"{" ".join(node.words)}"'
+        near = f"~{node.slop}" if node.slop > 1 else ""
+        return f'{prefix}"{" ".join(node.words)}"{near}'
     if isinstance(node, query.Prefix):
         prefix = "title:" if node.fieldname.startswith("title") else ""
         return f"{prefix}{node.text}*"
