@@ -57,6 +57,7 @@ class SearchRequest:
     per_page: int = 10
     fuzzy: bool = True
     strict: bool = False
+    collapse: bool = True  # fold later versions of a story under the earliest
 
     def filters(self) -> Filters:
         return Filters.make(self.sources, self.date_from, self.date_to)
@@ -110,6 +111,11 @@ class Hit:
         description="group=article: the best matching paragraphs, best first (at most"
                     f" {_DEFAULTS.paragraphs_per_article}); group=paragraph and related:"
                     " exactly one")]
+    duplicates: Annotated[list[str], Field(
+        description="ids of later versions of this story from the same source (wire copies"
+                    " re-sent with small changes) that also match, folded under this one,"
+                    " earliest first; collapse=false lists them as hits of their own")] = \
+        field(default_factory=list)
     missing: Annotated[list[str], Field(
         description="query words, as typed, that the article does not hold: only on the"
                     " articles that match most but not all of the words (relaxed)")] = \
@@ -150,6 +156,7 @@ class SearchResponse:
     relaxed: bool  # "most words" matches follow the complete ones
     total_paragraphs: int
     total_articles: int
+    folded: int
     pages: int  # pages a user can reach (deeper hits are for exports)
     took_ms: float
     hits: list[Hit]
@@ -170,7 +177,8 @@ class SearchResponse:
                      "to": r.date_to},
             sort=r.sort,  # type: ignore[arg-type]  # checked against SORTS by params.py
             group=r.group,  # type: ignore[arg-type]
-            total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles),
+            total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles,
+                         folded=self.folded),
             page=r.page,
             per_page=r.per_page,
             pages=self.pages,
@@ -215,8 +223,10 @@ FiltersEcho = with_config(EXACT)(FiltersEcho)  # type: ignore[misc]  # functiona
 class Totals:
     paragraphs: Annotated[int, Field(ge=0, description="matching paragraphs within the"
                                      " filters")]
-    articles: Annotated[int, Field(ge=0, description="articles with a matching paragraph"
-                                   " within the filters")]
+    articles: Annotated[int, Field(ge=0, description="matching articles within the filters"
+                                   " (later versions of a story folded)")]
+    folded: Annotated[int, Field(ge=0, description="matching articles folded under an earlier"
+                                 " version of the same story (see hits[].duplicates)")] = 0
 
 
 @with_config(EXACT)

@@ -130,12 +130,13 @@ def link_args(req: SearchRequest, **changes) -> dict:
         "q": req.q, "source": list(req.sources), "from": req.date_from,
         "to": req.date_to, "sort": req.sort, "group": req.group, "page": req.page,
         "per_page": req.per_page, "fuzzy": req.fuzzy, "strict": req.strict,
+        "collapse": req.collapse,
     }
     values.update(changes)
     defaults = SearchRequest()
     omitted = {"sort": defaults.sort, "group": defaults.group, "page": defaults.page,
                "per_page": engine().settings.default_per_page, "fuzzy": defaults.fuzzy,
-               "strict": defaults.strict}
+               "strict": defaults.strict, "collapse": defaults.collapse}
     out = {}
     for key, value in values.items():
         if value in (None, "", []) or omitted.get(key, object()) == value:
@@ -168,6 +169,7 @@ class Result:
     paragraphs: int | None
     snippets: list[Snippet]
     label_html: str | None = None  # the headline with the query's words marked (escaped)
+    versions: int = 0  # later versions of the story folded under this one
     missing: list[Chip] = field(default_factory=list)  # words it lacks, "must include" links
 
 
@@ -245,6 +247,7 @@ def _results(response: SearchResponse, wanted: Highlights | None = None) -> list
             paragraphs=hit.matched_paragraphs if browsing else None,
             snippets=snippets,
             label_html=mark_all(hit.title, wanted) if wanted and hit.title.strip() else None,
+            versions=len(hit.duplicates),
             missing=[Chip(word, search_url(**link_args(req, q=_must_include(req.q, word),
                                                        page=None)))
                      for word in hit.missing],
@@ -431,6 +434,7 @@ def search_page():
         browsing=not req.q.strip(),
         results=_results(response, search_engine.highlights(req.q, fuzzy=req.fuzzy)
                          if req.q.strip() else None),
+        unfold_href=search_url(**link_args(req, collapse=False, page=None)),
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
         chips=chips,

@@ -102,6 +102,10 @@ class SearchParams:
     strict: Annotated[bool, Field(
         description="reject a malformed query with 400 invalid_query instead of searching its"
                     " words"), Flag] = False
+    collapse: Annotated[bool, Field(
+        description="fold later versions of a story from the same source (wire copies re-sent"
+                    " with small changes) under the earliest: true (default) or false"),
+        Flag] = True
     format: Annotated[Literal["json", "csv", "jsonl"], Field(
         description=f"json (default, one page); csv or jsonl: every matching paragraph (up to"
                     f" {_DEFAULTS.export_limit}), ungrouped, in the requested order; page,"
@@ -212,6 +216,7 @@ def to_request(given: SearchParams, settings: Settings) -> SearchRequest:
         per_page=per_page,
         fuzzy=given.fuzzy,
         strict=given.strict,
+        collapse=given.collapse,
     )
     request.filters()  # validate dates as days (and from ≤ to) now, not mid-search
     return request

@@ -70,7 +70,7 @@ def test_contract_names_the_limits():
     search = DOC["paths"]["/api/search"]["get"]
     params = {p["name"]: p for p in search["parameters"]}
     assert list(params) == ["q", "source", "from", "to", "sort", "group", "page", "per_page",
-                            "fuzzy", "strict", "format"]
+                            "fuzzy", "strict", "collapse", "format"]
     assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert str(MAX_WINDOW) in params["page"]["description"]
     assert str(EXPORT_LIMIT) in params["format"]["description"]
@@ -227,7 +227,7 @@ def test_search_answer(client):
                   "variants": {}, "relaxed": False},
         "filters": {"source": [], "from": None, "to": None},
         "sort": "relevance", "group": "article",
-        "total": {"paragraphs": 7, "articles": 4},
+        "total": {"paragraphs": 7, "articles": 4, "folded": 0},
         "page": 1, "per_page": 10, "pages": 1,
         "facets": {
             "source": [
@@ -266,7 +266,7 @@ def test_multi_select_through_the_query_string(client):
     assert [(b["value"], b["paragraphs"], b["selected"]) for b in data["facets"]["source"]] == [
         ("cnn", 5, True), ("amn", 4, True), ("esta", 2, False), ("zero hedge", 2, False)]
     data = client.get("/api/search?q=Fakhrizadeh&source=CNN").get_json()
-    assert data["hits"] == [] and data["total"] == {"paragraphs": 0, "articles": 0}
+    assert data["hits"] == [] and data["total"] == {"paragraphs": 0, "articles": 0, "folded": 0}
     assert {"value": "cnn", "label": "CNN", "paragraphs": 0, "articles": 0,
             "selected": True} in data["facets"]["source"]
 
@@ -549,7 +549,7 @@ def test_a_query_too_long_is_refused_with_what_is_allowed(client):
     # 120 distinct words (1,000 made whoosh's matcher tree overflow the stack) are answered.
     response = client.get(q(q=" ".join(words[:120])))
     assert response.status_code == 200
-    assert response.get_json()["total"] == {"paragraphs": 0, "articles": 0}
+    assert response.get_json()["total"] == {"paragraphs": 0, "articles": 0, "folded": 0}
 
 
 def test_no_spelling_help_for_a_very_long_word(client):

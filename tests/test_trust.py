@@ -66,9 +66,11 @@ def test_counts_equal_an_independent_count(engine, articles, word, forms):
     paragraphs = sum(1 for a in articles for p in a.paragraphs if pattern.search(p))
     holding = sum(1 for a in articles
                   if pattern.search(a.title) or any(pattern.search(p) for p in a.paragraphs))
-    response = engine.search(SearchRequest(q=word))
+    response = engine.search(SearchRequest(q=word, collapse=False))  # every version
     assert (response.total_paragraphs, response.total_articles) == (paragraphs, holding)
     assert paragraphs > 20 and holding > paragraphs / 10
+    folded = engine.search(SearchRequest(q=word))
+    assert folded.total_articles + folded.folded == holding
 
 
 @pytest.mark.parametrize("q", ["cocoa", '"interest rates"', "oil prices OPEC",
@@ -85,7 +87,8 @@ def test_every_snippet_shown_holds_a_marked_word(engine, q, group):
 def test_a_typed_phrase_counts_only_paragraphs_holding_it(engine, articles):
     phrase = re.compile(r"\binterest\s+rates\b", re.I)
     expected = sum(1 for a in articles for p in a.paragraphs if phrase.search(p))
-    response = engine.search(SearchRequest(q='"interest rates"', group="paragraph"))
+    response = engine.search(SearchRequest(q='"interest rates"', group="paragraph",
+                                           collapse=False))
     assert response.total_paragraphs == expected
 
 
@@ -119,3 +122,16 @@ def test_did_you_mean_corrects_ordinary_typing_errors(engine, typed, meant):
 @pytest.mark.parametrize("typed", ["<script>", "</b> cocoa", "cocoa", "interest rates"])
 def test_no_suggestion_for_markup_or_words_that_are_right(engine, typed):
     assert engine.search(SearchRequest(q=typed)).suggestion is None
+
+
+def test_re_sent_wire_copies_fold_on_the_first_page(engine):
+    """Reuters re-sent "OPEC WANTS 18 DLR OIL PRICE - OAPEC OFFICIAL" (6177 and a shorter
+    6208) and "SAUDI OIL MINISTER SEES NO NEED TO ALTER (OPEC) PACT": one hit each."""
+    response = engine.search(SearchRequest(q="oil prices OPEC"))
+    titles = [h.title for h in response.hits]
+    assert len(titles) == len(set(titles))
+    opec = next(h for h in response.hits if h.title.startswith("OPEC WANTS 18 DLR"))
+    assert (opec.article_id, opec.duplicates) == ("6177", ["6208"])
+    every = engine.search(SearchRequest(q="oil prices OPEC", collapse=False))
+    assert every.total_articles == response.total_articles + response.folded
+    assert [h.title for h in every.hits].count("OPEC WANTS 18 DLR OIL PRICE - OAPEC OFFICIAL") == 2

@@ -40,8 +40,9 @@ from ...fields import day_value, month_value, pid, source_key
 from ...models import BuildSummary
 from ...settings import Settings
 from ...variants import NAME_SHARE, name_table, name_words
+from .duplicates import write_duplicates
 from .schema import build_article_schema, build_schema
-from .tables import TABLES, write_tables
+from .tables import TABLES, read_columns, write_tables
 
 CURRENT = "current"
 META = "meta.json"
@@ -291,7 +292,8 @@ def build(
 
 
 def _write_tables(path: Path) -> None:
-    """The committed indexes as arrays, for searching (tables.py)."""
+    """The committed indexes as arrays, for searching (tables.py), and which articles are
+    later versions of another (duplicates.py)."""
     for folder, columns in ((path, True), (path / ARTICLES, False)):
         # Plain file reads: with a memory map, whoosh3 copies all the postings into memory.
         ix = FileStorage(str(folder), supports_mmap=False, readonly=True).open_index()
@@ -299,6 +301,8 @@ def _write_tables(path: Path) -> None:
             write_tables(ix, folder / TABLES, columns=columns)
         finally:
             ix.close()
+    by_code = read_columns(path / TABLES).per_article()
+    write_duplicates(path / TABLES, path / ARTICLES / TABLES, by_code.source, by_code.day)
 
 
 def _record(meta: dict, article: Article) -> None:

@@ -28,6 +28,7 @@ from ...errors import Unavailable
 from ...settings import Settings
 from ...spelling import Lexicon
 from .array_query import Context
+from .duplicates import FILE as DUPLICATES
 from .index import ARTICLES, IndexOutdated, live_path, read_meta
 from .scoring import weighting
 from .tables import TABLES, Columns, Tables, read_article_ids, read_columns, read_tables
@@ -45,25 +46,25 @@ class ArticleColumns:
     day: np.ndarray  # article code -> day code
     opening: np.ndarray  # article code -> docnum of its first paragraph (or title entry)
     source_by_docnum: np.ndarray  # docnum in the article index -> source code
+    duplicate_of: np.ndarray  # article code -> code of its story's earliest version
 
     @classmethod
-    def make(cls, columns: Columns, article_docnum: np.ndarray) -> ArticleColumns:
+    def make(cls, columns: Columns, article_docnum: np.ndarray,
+             duplicate_of: np.ndarray) -> ArticleColumns:
         count = len(columns.article_ids)
         article = np.asarray(columns.article)
         order = np.lexsort((np.asarray(columns.para), article))  # by article, then paragraph
         codes, first = np.unique(article[order], return_index=True)
         opening = np.full(count, -1, dtype=np.int64)
         opening[codes] = order[first]
-        source = np.zeros(count, dtype=np.int32)
-        source[article] = columns.source
-        day = np.zeros(count, dtype=np.int32)
-        day[article] = columns.day
+        per_article = columns.per_article()
+        source, day = per_article.source, per_article.day
         known = article_docnum >= 0
         code = np.full(int(article_docnum.max(initial=-1)) + 1, -1, dtype=np.int32)
         code[article_docnum[known]] = np.flatnonzero(known)
         by_docnum = np.zeros(len(code), dtype=np.int32)
         by_docnum[code >= 0] = source[code[code >= 0]]
-        return cls(code, source, day, opening, by_docnum)
+        return cls(code, source, day, opening, by_docnum, duplicate_of)
 
 
 class _Searchers(threading.local):
@@ -186,7 +187,9 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             " `searchsvc index`",
         ) from None
     return Snapshot(meta, Path(path), columns, tables, article_tables, article_docnum,
-                    ArticleColumns.make(columns, article_docnum), settings,
+                    ArticleColumns.make(columns, article_docnum,
+                                        np.load(path / TABLES / DUPLICATES, mmap_mode="r")),
+                    settings,
                     (paragraph_ix, article_ix))
 
 

@@ -44,6 +44,7 @@ from ...spelling import RARE, correction, is_markup
 from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder
 from .array_query import Matches, run, run_best
+from .duplicates import fold
 from .facets import FilterMasks, Matched, counts, date_buckets, source_buckets
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, paragraph_words, parse, typed_words
@@ -74,6 +75,7 @@ class _Match:
     matched: Matched  # every tier's, before the filters (for facets)
     words: wq.Query | None  # what makes a paragraph a matching one
     tiers: list[_Tier] = field(default_factory=list)
+    folded: dict[int, list[int]] = field(default_factory=dict)  # kept -> later versions
 
     @property
     def paragraphs(self) -> np.ndarray:
@@ -134,8 +136,18 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
     in_matched = word_docs[np.isin(article_of[word_docs], codes)]
     match = _Match(parsed, masks, Matched(in_matched, codes, by_code.source, by_code.day),
                    words)
+    kept = None
+    if request.collapse:
+        everything = np.sort(np.concatenate([
+            masks.allowed(by_code.source, by_code.day, tier_codes) for _, tier_codes in tiers]))
+        kept, match.folded = fold(everything, by_code.duplicate_of, by_code.day)
+        facet_codes, _ = fold(codes, by_code.duplicate_of, by_code.day)
+        match.matched = Matched(in_matched[np.isin(article_of[in_matched], facet_codes)],
+                                facet_codes, by_code.source, by_code.day)
     for tier_query, tier_codes in tiers:
         allowed = masks.allowed(by_code.source, by_code.day, tier_codes)
+        if kept is not None:
+            allowed = allowed[np.isin(allowed, kept)]
         if len(allowed) or not match.tiers:
             paragraphs = in_matched[np.isin(article_of[in_matched], allowed)]
             match.tiers.append(_Tier(tier_query, allowed, paragraphs))
@@ -231,6 +243,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         relaxed=len(match.tiers) > 1,
         total_paragraphs=total_paragraphs,
         total_articles=total_articles,
+        folded=sum(len(later) for later in match.folded.values()),
         pages=max(1, -(-min(total, settings.max_window) // request.per_page)),
         took_ms=0.0,
         hits=hits,
@@ -373,6 +386,7 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
             opening = int(snapshot.articles_by_code.opening[code])
             hit = _hit(snapshot, [(opening, 0.0)], 0, wanted, score, opening=True)
         hit.missing = missing.get(code, [])
+        hit.duplicates = [cols.article_ids[c] for c in match.folded.get(code, [])]
         hits.append(hit)
     return hits
 

@@ -287,6 +287,21 @@ class Columns:
                                                        dtype=np.int32))
         return self._periods[width]
 
+    def per_article(self) -> PerArticle:
+        """Each article's source and day codes, by article code (its paragraphs agree)."""
+        count = len(self.article_ids)
+        source = np.zeros(count, dtype=np.int32)
+        day = np.zeros(count, dtype=np.int32)
+        source[np.asarray(self.article)] = self.source
+        day[np.asarray(self.article)] = self.day
+        return PerArticle(source, day)
+
+
+@dataclass(frozen=True)
+class PerArticle:
+    source: np.ndarray  # article code -> source code
+    day: np.ndarray  # article code -> day code
+
 
 def read_columns(folder: Path) -> Columns:
     keys = json.loads((folder / "keys.json").read_text(encoding="utf-8"))
