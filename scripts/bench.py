@@ -376,12 +376,12 @@ def serving(name: str, command: list[str], ready: str, port: int) -> Iterator[tu
             stop(process)
 
 
-def searchsvc_server(stack: ExitStack, index: Path) -> Server:
+def searchsvc_server(stack: ExitStack, index: Path, extra: str = "") -> Server:
     port = free_port()
     command = [tool("searchsvc"), "serve", "--host", HOST, "--port", str(port),
                "--index", str(index)]
     server, body = stack.enter_context(serving("searchsvc", command, "/api/health", port))
-    server.path_for = lambda q: "/api/search?q=" + quote(q, safe="")
+    server.path_for = lambda q: "/api/search?q=" + quote(q, safe="") + extra
     server.hits_of = lambda answer: answer.get("total", {}).get("articles")
     server.info = json.loads(body)
     return server
@@ -767,7 +767,9 @@ def run(args: argparse.Namespace) -> dict:
     if args.datasette:
         builds["datasette"] = build_sqlite(args.corpus, args.db)
     with ExitStack() as stack:  # every server stopped on the way out, whatever happens
-        servers = [searchsvc_server(stack, args.index)]
+        extra = "".join(f"&{quote(name)}={quote(value)}" for name, value in
+                        (param.split("=", 1) for param in args.param))
+        servers = [searchsvc_server(stack, args.index, extra)]
         if args.datasette:
             servers.append(datasette_server(stack, args.db))
         versions = get(servers[-1].port, "/-/versions.json")[1] if args.datasette else b"{}"
@@ -799,6 +801,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--datasette", action="store_true", help="also measure Datasette")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="added to every searchsvc query (e.g. collapse=false: Reuters x N"
+                             " holds N copies of each story, which folding would hide)")
     parser.add_argument("--db", type=Path, help="SQLite file for Datasette"
                         f" (default: {WORK}/<corpus name>.db)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")

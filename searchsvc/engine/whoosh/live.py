@@ -175,6 +175,8 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
                      in enumerate(read_article_ids(path / ARTICLES / TABLES))}
         article_docnum = np.asarray([docnum_of.get(a, -1) for a in columns.article_ids],
                                     dtype=np.int32)
+        by_code = ArticleColumns.make(columns, article_docnum,
+                                      np.load(path / TABLES / DUPLICATES, mmap_mode="r"))
     # The answers go over HTTP: no server path in them; the details go to the server's log.
     except IndexOutdated as error:
         log.warning("%s", error)
@@ -187,10 +189,7 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             " `searchsvc index`",
         ) from None
     return Snapshot(meta, Path(path), columns, tables, article_tables, article_docnum,
-                    ArticleColumns.make(columns, article_docnum,
-                                        np.load(path / TABLES / DUPLICATES, mmap_mode="r")),
-                    settings,
-                    (paragraph_ix, article_ix))
+                    by_code, settings, (paragraph_ix, article_ix))
 
 
 class LiveIndex:
