@@ -18,6 +18,8 @@ ERROR_CODES = {
     "invalid_query": "strict=true and q is malformed; the message gives the character position",
     "query_too_long": "q has more characters or words than one search may have (the message"
                       " says how many)",
+    "pattern_too_broad": "a prefix* or wildcard in q stands for more words than one search may"
+                         " expand to (the message says how many); type more letters",
     "page_too_deep": "page × per_page goes past the deepest hit a page reaches; export instead",
     "article_not_found": "no article with this id",
     "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",

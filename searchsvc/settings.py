@@ -77,6 +77,9 @@ class Settings:
     max_query_chars: int = 2000
     max_query_words: int = 120
     max_suggest_word: int = 30
+    # Words one prefix* or wildcard may stand for (Elasticsearch's max_clause_count is 1024);
+    # more is refused (400 pattern_too_broad) rather than searched for seconds.
+    max_expansions: int = 1000
     max_suggest_words: int = 8  # did-you-mean looks for close spellings of this many words
     # Pages and exports.
     default_per_page: int = 10

@@ -697,3 +697,23 @@ def test_proximity_finds_the_words_within_so_many_words(engine):
     snippet = near.hits[0].paragraphs[0].snippet
     assert "<mark>bombers</mark>" in snippet and "<mark>Gulf</mark>" in snippet
     assert run(engine, q='"gulf bombers"~20').total_paragraphs == 0  # in this order only
+
+
+def test_a_pattern_standing_for_too_many_words_is_refused(seed_index):
+    narrow = open_engine(seed_index, Settings(max_expansions=3))
+    try:
+        words = {m.lower().removesuffix("’s") for h in run(narrow, q="milit*",
+                                                            group="paragraph",
+                                                            per_page="100").hits
+                 for m in re.findall(r"<mark>(.*?)</mark>", h.paragraphs[0].snippet)}
+        assert words == {"military", "militia", "militias"}  # 3 words: allowed
+        with pytest.raises(SearchError) as caught:
+            run(narrow, q="s*")
+        assert (caught.value.code, caught.value.status, caught.value.param) == (
+            "pattern_too_broad", 400, "q")
+        assert str(caught.value) == ("q: s* stands for more than 3 different words; type more"
+                                     " letters before the *")
+    finally:
+        narrow.close()
+    everything = run(open_engine(seed_index), q="*")
+    assert everything.total_articles == 4

@@ -13,6 +13,9 @@ rare leaves) whoosh answers, restricted to the documents still in question.
 
 from __future__ import annotations
 
+import fnmatch
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from math import log
 
@@ -20,6 +23,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from ...errors import SearchError
 from ...settings import Settings
 from .scoring import VariantTerm
 from .tables import FieldPostings, Tables
@@ -164,6 +168,18 @@ def _run(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
             return found
     if type(node) is wq.Phrase and node.fieldname in ctx.tables.fields:
         return _phrase(node, ctx, within, score)
+    if type(node) in (wq.Prefix, wq.Wildcard) and node.fieldname in ctx.tables.fields:
+        # Which documents: the words it stands for, from the arrays (bounded). How they
+        # score: whoosh's own way (it differs between one and several segments), asked
+        # only for those documents.
+        words = expand(node, ctx.tables.fields[node.fieldname], ctx.settings.max_expansions)
+        found = run(wq.Or([wq.Term(node.fieldname, word) for word in words]), ctx, within,
+                    False)
+        return _by_whoosh(node, ctx, found.docs, True) if score and len(found) else found
+    if isinstance(node, wq.Every) and node.fieldname in ctx.tables.fields:
+        held = np.flatnonzero(ctx.tables.fields[node.fieldname].lengths > 0).astype(np.int32)
+        docs = held if within is None else within[_restrict(within, held)]
+        return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
     if isinstance(node, wq.Every) and not node.fieldname:
         docs = _all(ctx, within)
         return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
@@ -218,6 +234,33 @@ def _phrase(node: wq.Phrase, ctx: Context, within, score: bool) -> Matches:
     assert candidates.scores is not None
     kept = candidates.scores[np.searchsorted(candidates.docs, confirmed)]
     return Matches(confirmed, kept * node.boost)
+
+
+def expand(node: wq.Prefix | wq.Wildcard, field: FieldPostings, limit: int) -> list[str]:
+    """The field's words a prefix* or wildcard stands for; more than ``limit`` is refused."""
+    words = field.words
+    if isinstance(node, wq.Prefix):
+        prefix = str(node.text).encode("utf-8")
+        first = bisect_left(words, prefix)
+        last = bisect_left(words, prefix + b"\xff")  # no UTF-8 byte is 0xff
+        found = [words[row].decode("utf-8") for row in range(first, min(last, first + limit + 1))]
+    else:
+        pattern = re.compile(fnmatch.translate(str(node.text)))
+        found = []
+        for row in range(len(words)):
+            word = words[row].decode("utf-8")
+            if pattern.match(word):
+                found.append(word)
+                if len(found) > limit:
+                    break
+    if len(found) > limit:
+        raise SearchError(
+            "pattern_too_broad",
+            f"q: {node.text}* stands for more than {limit:,} different words; type more"
+            " letters before the *" if isinstance(node, wq.Prefix) else
+            f"q: {node.text} stands for more than {limit:,} different words; make it"
+            " narrower", "q")
+    return found
 
 
 def _by_whoosh(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
