@@ -169,8 +169,10 @@ def test_killed_build_leaves_the_old_index_serving(tmp_path: Path) -> None:
     assert index.read_meta(old_live)["articles"] == 4
     assert partials[0].exists()  # the killed build's folder is left behind …
 
+    with pytest.raises(BuildError):  # … the next build removes it as it starts, even one
+        index.build(root, tmp_path / "no-such-corpus")  # that fails
+    assert not partials[0].exists()
     again = index.build(root, SEEDS)  # … the lock was released with the process
-    assert not partials[0].exists()  # … and the next build cleans it
     assert not any(p.name.endswith(index.PARTIAL) for p in root.iterdir())
     assert index.live_path(root) == again.path.resolve()
 

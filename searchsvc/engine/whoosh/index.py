@@ -147,6 +147,14 @@ def _switch(root: Path, build: Path) -> None:
     os.replace(temporary, root / CURRENT)  # atomic on POSIX: readers see old or new
 
 
+def _remove_killed_builds(root: Path) -> None:
+    """Under the build lock no other build runs: every ``.partial`` folder is a killed
+    build's, and goes before this build starts (not only after it succeeds)."""
+    for child in root.iterdir():
+        if child.is_dir() and child.name.startswith("build-") and child.name.endswith(PARTIAL):
+            shutil.rmtree(child, ignore_errors=True)
+
+
 def _clean(root: Path, live: Path) -> None:
     """Remove killed builds and all but the newest KEEP_PREVIOUS finished ones."""
     finished = []
@@ -249,6 +257,7 @@ def build(
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with _BuildLock(root):
+        _remove_killed_builds(root)
         live = live_path(root)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         target = root / f"build-{stamp}-{os.getpid()}"
