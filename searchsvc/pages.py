@@ -233,7 +233,6 @@ def _results(response: SearchResponse, wanted: Highlights | None = None) -> list
             )
             for p in paragraphs if p.number > 0
         ]
-        first = paragraphs[0].number if paragraphs and paragraphs[0].number > 0 else None
         opening = "" if hit.title.strip() else _first_paragraph(hit.article_id)
         results.append(Result(
             article_id=hit.article_id,
@@ -241,8 +240,9 @@ def _results(response: SearchResponse, wanted: Highlights | None = None) -> list
             untitled=not hit.title.strip(),
             source=hit.source,
             date=hit.date,
-            href=url_for("web.article", article_id=hit.article_id, **state,
-                         _anchor=f"p{first}" if first and not browsing else None),
+            # The headline opens the article at its top (headline, byline, date); each
+            # snippet's ¶ link goes to its paragraph.
+            href=url_for("web.article", article_id=hit.article_id, **state),
             matched=hit.matched_paragraphs,
             paragraphs=hit.matched_paragraphs if browsing else None,
             snippets=snippets,

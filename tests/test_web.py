@@ -154,7 +154,7 @@ def test_results_show_titles_sources_dates_counts_and_highlighted_snippets(clien
                                        for h in api["hits"] for p in h["paragraphs"])
     titled = ("US defense officials divided over potential for Iranian attack on eve of grim"
               " anniversary")
-    assert doc.exact(titled) == [f"/articles/{CNN}?q=Soleimani#p13"]
+    assert doc.exact(titled) == [f"/articles/{CNN}?q=Soleimani"]  # the top, not ¶13
     # Untitled articles: the source and their first words, never an empty link.
     assert doc.hrefs("ESTA: SULAIMANI (ESTA) — The U.S. military is bracing for a…")
     assert doc.hrefs("Zero Hedge: The Pentagon ordered two B-52 bombers to conduct a 36-hour…")
@@ -262,7 +262,7 @@ def test_sort_links_and_order(client):
     assert doc.hrefs("Oldest") == ["/?q=Soleimani&sort=oldest"]
     oldest = Elements(get(client, "/?q=Soleimani&sort=oldest"))
     articles = [h for h, _ in oldest.links if h.startswith("/articles/")]
-    assert articles[0].startswith(f"/articles/{ZERO_HEDGE}?q=Soleimani&sort=oldest#p")
+    assert articles[0] == f"/articles/{ZERO_HEDGE}?q=Soleimani&sort=oldest"  # the headline
     # A new search keeps the sort.
     assert '<input type="hidden" name="sort" value="oldest">' in get(
         client, "/?q=Soleimani&sort=oldest")
@@ -616,3 +616,10 @@ def test_headline_words_are_marked_and_title_matches_show_their_opening(client):
     assert "eve of <mark>grim anniversary</mark></a>" in title_only
     assert squash(title_only).count("Opening paragraph (the headline matched):") == 1
     assert f"/articles/{CNN}?q=%22grim+anniversary%22#p1" in Elements(title_only).hrefs("¶1")
+
+
+def test_a_results_page_does_not_take_the_focus(client):
+    """Back from an article returns to the place in the list, not to the search box."""
+    box = Elements(get(client, "/?q=Soleimani")).find("input", id="q")[0]
+    assert "autofocus" not in box
+    assert "autofocus" in Elements(get(client, "/")).find("input", id="q")[0]
