@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from .analysis import fold
 from .engine import Engine
 from .errors import NotFound, SearchError
-from .models import ExportRow, Related, Sources
+from .models import ExportRows, Related, Sources
 from .openapi import CSV_COLUMNS, openapi_document
 from .params import RelatedParams, SearchParams, check_window, parse_params, to_request
 
@@ -42,13 +45,29 @@ def search():
     # Rows are ranked already and the generators need no request context; the charset
     # is in the content type once (mimetype= would add a second).
     response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{export_name(wanted.q, fmt)}"'
     response.headers["X-Total-Rows"] = str(len(rows))
+    response.headers["X-Total-Matches"] = str(rows.total)
     response.headers["X-Export-Limit"] = str(settings.export_limit)
     return response
 
 
-def _csv(rows: list[ExportRow]) -> Iterator[str]:
+def export_name(q: str, fmt: str, today: dt.date | None = None) -> str:
+    """``cocoa-prices-2026-11-29.csv``: the search's words and the day, for the file."""
+    words = "-".join(re.findall(r"[a-z0-9]+", fold(q)))[:60].strip("-") or "archive"
+    return f"{words}-{(today or dt.date.today()).isoformat()}.{fmt}"
+
+
+def _capped(rows: ExportRows) -> str | None:
+    """What the file's last line says when the export stops before the last match."""
+    if rows.total <= len(rows):
+        return None
+    return (f"truncated: the first {len(rows):,} of {rows.total:,} matching paragraphs; narrow"
+            " the search (from=, to=, source=) to export the rest")
+
+
+def _csv(rows: ExportRows) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -57,6 +76,9 @@ def _csv(rows: list[ExportRow]) -> Iterator[str]:
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+    note = _capped(rows)
+    if note:
+        writer.writerow([f"# {note}"] + [""] * (len(CSV_COLUMNS) - 1))
     yield buffer.getvalue()
 
 
@@ -70,9 +92,13 @@ def _cell(value: object) -> object:
     return value
 
 
-def _jsonl(rows: list[ExportRow]) -> Iterator[str]:
+def _jsonl(rows: ExportRows) -> Iterator[str]:
     for row in rows:
         yield json.dumps(asdict(row), ensure_ascii=False) + "\n"
+    note = _capped(rows)
+    if note:
+        yield json.dumps({"truncated": True, "rows": len(rows), "total": rows.total,
+                          "note": note}, ensure_ascii=False) + "\n"
 
 
 @bp.get("/articles/<path:article_id>", merge_slashes=False)  # ids may hold "//"

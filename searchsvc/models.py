@@ -10,9 +10,11 @@ links to itself (that is :mod:`searchsvc.pages`).
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
@@ -281,6 +283,25 @@ class ExportRow:
     url: Link
     score: float
     text: Annotated[str, Field(description="the paragraph")]
+
+
+class ExportRows(Sequence[ExportRow]):
+    """The rows of an export, each read when it is reached (an export streams), and
+    ``total``: every matching paragraph, more than ``len(rows)`` when the export is capped."""
+
+    total: int
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @overload
+    def __getitem__(self, index: int) -> ExportRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ExportRow]: ...
+
+    @abstractmethod
+    def __getitem__(self, index): ...
 
 
 @with_config(EXACT)

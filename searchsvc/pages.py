@@ -435,6 +435,7 @@ def search_page():
         results=_results(response, search_engine.highlights(req.q, fuzzy=req.fuzzy)
                          if req.q.strip() else None),
         unfold_href=search_url(**link_args(req, collapse=False, page=None)),
+        export_limit=search_engine.settings.export_limit,
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
         chips=chips,

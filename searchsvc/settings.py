@@ -85,7 +85,9 @@ class Settings:
     default_per_page: int = 10
     max_per_page: int = 100
     max_window: int = 1000  # deepest hit a page may reach; deeper is an export
-    export_limit: int = 10_000  # rows in one CSV / JSON Lines export
+    # Rows in one CSV / JSON Lines export (rows are read as they are sent); past it the
+    # file's last line says so.
+    export_limit: int = 100_000
     # Answers kept per server process and index build, for the same search asked again
     # (the next page's facets, a reload, a shared link); 0 keeps none.
     response_cache: int = 256

@@ -5,6 +5,7 @@ are exact (``additionalProperties: false``) so that drift fails here."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -403,8 +404,9 @@ def test_csv_export_streams_every_hit(client):
     response = client.get(q(q="US", format="csv"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="search.csv"'
-    assert response.headers["X-Total-Rows"] == "35"  # paragraphs saying "US" (not the title)
+    today = dt.date.today().isoformat()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="us-{today}.csv"'
+    assert response.headers["X-Total-Rows"] == response.headers["X-Total-Matches"] == "35"
     assert response.headers["X-Export-Limit"] == str(EXPORT_LIMIT)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert tuple(rows[0]) == CSV_COLUMNS
@@ -416,6 +418,26 @@ def test_csv_export_streams_every_hit(client):
     assert first["source"] == "CNN" and first["date"] == "2020-12-31"
     assert first["text"] == flat[0]["paragraphs"][0]["text"]
     assert float(first["score"]) == flat[0]["score"]
+
+
+def test_a_capped_export_says_so_in_its_last_line(seed_index):
+    from searchsvc.app import create_app
+    from searchsvc.settings import Settings
+
+    capped = create_app(seed_index, Settings(export_limit=5)).test_client()
+    response = capped.get(q(q="US", format="csv"))
+    assert (response.headers["X-Total-Rows"], response.headers["X-Total-Matches"]) == ("5", "35")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1 + 5 + 1
+    assert rows[-1][0] == ("# truncated: the first 5 of 35 matching paragraphs; narrow the search"
+                           " (from=, to=, source=) to export the rest")
+    lines = capped.get(q(q='"Persian Gulf" OR Soleimani', format="jsonl")).get_data(
+        as_text=True).splitlines()
+    assert len(lines) == 6
+    assert json.loads(lines[-1])["truncated"] is True and json.loads(lines[-1])["rows"] == 5
+    name = capped.get(q(q='"Persian Gulf" OR Soleimani', format="jsonl")).headers[
+        "Content-Disposition"]
+    assert name == f'attachment; filename="persian-gulf-or-soleimani-{dt.date.today()}.jsonl"'
 
 
 def test_jsonl_export_streams_every_hit(client):

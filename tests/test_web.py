@@ -623,3 +623,13 @@ def test_a_results_page_does_not_take_the_focus(client):
     box = Elements(get(client, "/?q=Soleimani")).find("input", id="q")[0]
     assert "autofocus" not in box
     assert "autofocus" in Elements(get(client, "/")).find("input", id="q")[0]
+
+
+def test_the_page_says_before_the_click_when_an_export_is_capped(seed_index):
+    from searchsvc.settings import Settings
+
+    capped = create_app(seed_index, Settings(export_limit=5)).test_client()
+    page = squash(get(capped, "/?q=US"))
+    assert ("(the first 5 of 35 paragraphs: narrow the dates or sources for the rest)"
+            in page)
+    assert "(the first" not in squash(get(capped, "/?q=Hezbollah"))

@@ -18,7 +18,7 @@ from ..corpus import Problem
 from ..models import (
     Article,
     BuildSummary,
-    ExportRow,
+    ExportRows,
     Health,
     Highlights,
     Hit,
@@ -53,7 +53,7 @@ class Engine(Protocol):
         :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
         ...
 
-    def export(self, request: SearchRequest, limit: int) -> list[ExportRow]:
+    def export(self, request: SearchRequest, limit: int) -> ExportRows:
         """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
         ...
 

@@ -19,7 +19,7 @@ from ...corpus import Problem
 from ...models import (
     Article,
     BuildSummary,
-    ExportRow,
+    ExportRows,
     Health,
     Highlights,
     Hit,
@@ -60,7 +60,7 @@ class WhooshEngine:
         # The time this answer took, whether computed now or remembered.
         return replace(response, took_ms=(time.perf_counter() - started) * 1000)
 
-    def export(self, request: SearchRequest, limit: int) -> list[ExportRow]:
+    def export(self, request: SearchRequest, limit: int) -> ExportRows:
         return matching.export(self._live.snapshot(), request, limit)
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:

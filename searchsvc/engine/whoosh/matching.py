@@ -28,6 +28,7 @@ from ...filters import Filters
 from ...models import (
     Article,
     ExportRow,
+    ExportRows,
     Health,
     Highlights,
     Hit,
@@ -481,17 +482,41 @@ def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
 # ------------------------------------------------------------------ export
 
 
-def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> list[ExportRow]:
+class _StoredRows(ExportRows):
+    """Export rows in order, each read from the stored fields when reached."""
+
+    def __init__(self, snapshot: Snapshot, ranked: list[tuple[int, float]], total: int):
+        self.snapshot, self.ranked, self.total = snapshot, ranked, total
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        docnum, score = self.ranked[index]
+        stored = self.snapshot.searcher.stored_fields(docnum)
+        day = stored.get("day")
+        return ExportRow(stored["article_id"], stored["para"], stored.get("title", ""),
+                         stored.get("source_name", ""), None if day in (None, UNDATED) else day,
+                         stored.get("url", ""), round(score, 4), stored.get("text", ""))
+
+
+def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> ExportRows:
     """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
-    filters = request.filters()
-    match = _match(snapshot, request, filters)
-    flat = replace(request, group="paragraph", page=1)
-    rows = []
-    for hit in _paragraph_page(snapshot, match, flat, 0, limit, highlights(wq.NullQuery)):
-        paragraph = hit.paragraphs[0]
-        rows.append(ExportRow(hit.article_id, paragraph.number, hit.title, hit.source,
-                              hit.date, hit.url, paragraph.score, paragraph.text))
-    return rows
+    match = _match(snapshot, request, request.filters())
+    cols = snapshot.columns
+    paragraphs = np.sort(match.paragraphs)
+    if request.sort == "relevance" and request.q.strip():
+        ranked = _ranked(snapshot, match, limit)[:limit]
+    else:
+        order = _by_date(cols.day[paragraphs], cols.days,
+                         (cols.article[paragraphs], cols.para[paragraphs]),
+                         request.sort != "oldest")
+        page = paragraphs[order[:limit]]
+        scores = dict(_ranked(snapshot, match, None, np.sort(page)))
+        ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
+    return _StoredRows(snapshot, ranked, len(paragraphs))
 
 
 # ------------------------------------------------------------------ articles, related, sources
