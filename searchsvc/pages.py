@@ -62,6 +62,11 @@ def first_words(text: str, count: int = UNTITLED_WORDS) -> str:
     return " ".join(tokens[:count]) + ("…" if len(tokens) > count else "")
 
 
+# Catalog columns a reader wants beside the source and date; the rest go under "Details".
+SHOWN_EXTRA = ("dateline", "place", "places", "byline", "publication", "topics", "people", "orgs",
+               "note")
+
+
 def article_label(title: str, source: str, first_paragraph: str) -> str:
     """A heading for an article: its title, or for an untitled one its source and first words."""
     if title.strip():
@@ -493,6 +498,8 @@ def article(article_id: str):
         paragraphs=paragraphs,
         hits=hits,
         back_href=search_url(**state) if searched else None,
+        shown_extra=[(k, v) for k, v in found.extra.items() if v and k in SHOWN_EXTRA],
+        other_extra=[(k, v) for k, v in found.extra.items() if v and k not in SHOWN_EXTRA],
         url_ok=found.url.startswith(("http://", "https://")),
     )
 

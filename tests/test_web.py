@@ -8,6 +8,7 @@ what the seeds lack: an original URL, an undated article, hostile markup.
 from __future__ import annotations
 
 import csv
+import json
 import html
 import re
 from html.parser import HTMLParser
@@ -633,3 +634,19 @@ def test_the_page_says_before_the_click_when_an_export_is_capped(seed_index):
     assert ("(the first 5 of 35 paragraphs: narrow the dates or sources for the rest)"
             in page)
     assert "(the first" not in squash(get(capped, "/?q=Hezbollah"))
+
+
+def test_catalog_bookkeeping_is_behind_details(tmp_path):
+    from searchsvc.engine.whoosh import index as whoosh_index
+
+    article = {"id": "r1", "title": "Cocoa arrivals rise", "source": "Reuters",
+               "date": "1987-02-26", "paragraphs": ["Cocoa arrivals rose."],
+               "places": "ivory-coast", "lewissplit": "TRAIN", "oldid": "5544"}
+    corpus = tmp_path / "r.jsonl"
+    corpus.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    whoosh_index.build(tmp_path / "ix", None, corpus)
+    page = get(create_app(tmp_path / "ix").test_client(), "/articles/r1")
+    head, details = page.split('<details class="extra-details">')
+    assert "<dt>Places</dt><dd>ivory-coast</dd>" in head
+    assert "Lewissplit" not in head and "<dt>Lewissplit</dt><dd>TRAIN</dd>" in details
+    assert "<dt>Oldid</dt><dd>5544</dd>" in details
