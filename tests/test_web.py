@@ -8,8 +8,8 @@ what the seeds lack: an original URL, an undated article, hostile markup.
 from __future__ import annotations
 
 import csv
-import json
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
