@@ -393,3 +393,14 @@ def assert_inert(page) -> None:
     handlers = page.evaluate("""[...document.querySelectorAll('*')].flatMap(
         e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name))""")
     assert handlers == []
+
+
+def test_slash_puts_the_cursor_in_the_search_box(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    assert page.evaluate("document.activeElement.id") != "q"  # no autofocus on results
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    assert page.input_value("#q") == "Soleimani"  # nothing typed into it
+    page.keyboard.type("bombers")
+    assert page.input_value("#q") == "bombers"  # the old query was selected

@@ -75,7 +75,23 @@
     });
   }
 
+  // "/" puts the cursor in the search box (as on GitHub, Gmail and MDN), unless typing.
+  function slashToSearch() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      var typing = target && (target.isContentEditable ||
+        /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      var box = document.getElementById("q");
+      if (typing || !box) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    });
+  }
+
   function ready() {
+    slashToSearch();
     autoApplySources();
     tidyAddresses();
     tipsLinks();
