@@ -68,6 +68,7 @@ class Settings:
     paragraphs_per_article: int = 3
     related_limit: int = 10
     pair_boost: float = 0.5  # shared word pairs in related coverage
+    related_pairs: int = 100  # at most this many (the rarest) of a paragraph's word pairs
     same_source_factor: float = 0.5  # related coverage prefers other sources
     # Stop words: in the index (build time) and left out of queries (query time).
     stop_words: frozenset[str] = STOP_WORDS

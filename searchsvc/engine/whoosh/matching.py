@@ -561,7 +561,8 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
         return []
     cols = snapshot.columns
     own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum]).astype(np.int32)
-    pairs = pairs_of(text, snapshot.settings)
+    tables = snapshot.tables
+    pairs = pairs_of(text, snapshot.settings, lambda stem: tables.doc_frequency("text", stem))
     found = related_scores(snapshot.context(), terms, pairs, own, limit * 4,
                            lambda d: searcher.stored_fields(d).get("text", ""))
     docs = found.docs

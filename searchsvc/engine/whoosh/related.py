@@ -13,6 +13,7 @@ page, best bound first: the same results as whoosh's phrase search with ``slop=S
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import query as wq
@@ -40,9 +41,17 @@ def _has_pair(positions: dict[str, list[int]], first: str, second: str) -> bool:
                                for b in after)
 
 
-def pairs_of(text: str, settings: Settings) -> list[tuple[str, str]]:
+def pairs_of(text: str, settings: Settings,
+             frequency: Callable[[str], int] | None = None) -> list[tuple[str, str]]:
+    """The paragraph's word pairs; past ``settings.related_pairs`` of them (a very long
+    paragraph has tens of thousands), the rarest by ``frequency`` (each pair costs a
+    lookup, and common pairs say little about the story)."""
     stems = stemmed_words(text, settings.stop_words)
-    return sorted({(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b})
+    pairs = sorted({(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b})
+    if len(pairs) > settings.related_pairs and frequency is not None:
+        pairs.sort(key=lambda pair: (frequency(pair[0]) + frequency(pair[1]), pair))
+        pairs = sorted(pairs[:settings.related_pairs])
+    return pairs
 
 
 def related_scores(context: Context, terms: list[tuple[str, float]],
