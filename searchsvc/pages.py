@@ -377,6 +377,14 @@ def _sorts(req: SearchRequest) -> list[dict]:
             for value, label in options]
 
 
+def _per_page(value: object, default: int) -> int:
+    """The per_page a link back should keep (a bad one falls back to the default)."""
+    try:
+        return max(1, int(str(value)))
+    except ValueError:
+        return default
+
+
 def _way_out(req: SearchRequest, response: SearchResponse) -> list[dict]:
     """For an empty result: the filters to drop that would find something, with how much."""
     ways = []
@@ -422,8 +430,16 @@ def search_page():
     except SearchError as error:
         args = state_args(request.args)
         lenient = {k: v for k, v in args.items() if k not in ("strict", "page")}
+        settings = engine().settings
+        deep = {k: v for k, v in args.items() if k not in ("page", "per_page")}
+        per_page = _per_page(args.get("per_page"), settings.default_per_page)
         return _page(error.status, state=state, error=error, lenient_href=search_url(**lenient),
-                     clear_href=search_url(q=state.q) if state.q else search_url())
+                     clear_href=search_url(q=state.q) if state.q else search_url(),
+                     max_window=settings.max_window, requested_page=args.get("page"),
+                     last_page_href=search_url(**{**args, "page": max(
+                         1, settings.max_window // per_page)}),
+                     deep_csv_href=url_for("api.search", **deep, format="csv"),
+                     deep_jsonl_href=url_for("api.search", **deep, format="jsonl"))
     filters = req.filters()
     labels = {b.value: b.label for b in response.facets["source"]}
     chips = _chips(req, filters, labels)
@@ -440,6 +456,9 @@ def search_page():
         results=_results(response, search_engine.highlights(req.q, fuzzy=req.fuzzy)
                          if req.q.strip() else None),
         unfold_href=search_url(**link_args(req, collapse=False, page=None)),
+        max_window=search_engine.settings.max_window,
+        last_page_href=search_url(**link_args(req, page=response.pages)),
+        first_page_href=search_url(**link_args(req, page=None)),
         export_limit=search_engine.settings.export_limit,
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),

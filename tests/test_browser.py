@@ -188,7 +188,8 @@ def test_sort_by_date(watched, base):
 def test_open_an_article_at_its_paragraph_and_come_back(watched, base):
     page = watched.page
     page.goto(base + "/?q=Soleimani")
-    link = page.locator(".result-title a").nth(1)
+    assert "#" not in page.locator(".result-title a").nth(1).get_attribute("href")  # the top
+    link = page.locator(".result").nth(1).locator(".para-ref").first  # its ¶ link
     target = link.get_attribute("href").split("#")[1]
     with page.expect_navigation():
         link.click()

@@ -320,7 +320,7 @@ def test_query_errors_are_shown_in_the_page(client):
     ("/?q=x&from=2021&to=2020", "from (2021) is after to (2020)", "from"),
     ("/?q=x&page=abc", "page=&#39;abc&#39; is not a whole number", None),
     ("/?q=x&sort=sideways", "must be one of relevance, newest, oldest", None),
-    ("/?q=x&page=500", "pages stop at hit 1000", None),
+    ("/?q=x&page=500", "Page 500 would start past result 1,000", None),
 ])
 def test_bad_parameters_are_shown_in_the_page(client, url, message, invalid):
     page = get(client, url, 400)
@@ -650,3 +650,22 @@ def test_catalog_bookkeeping_is_behind_details(tmp_path):
     assert "<dt>Places</dt><dd>ivory-coast</dd>" in head
     assert "Lewissplit" not in head and "<dt>Lewissplit</dt><dd>TRAIN</dd>" in details
     assert "<dt>Oldid</dt><dd>5544</dd>" in details
+
+
+def test_past_the_end_and_too_deep_say_so_in_words(client, seed_index):
+    from searchsvc.settings import Settings
+
+    past = get(client, "/?q=Soleimani&page=3")
+    assert "Page 3 is past the end" in past and "fill 1 page." in squash(past)
+    assert Elements(past).hrefs("Go to the last page (1)") == ["/?q=Soleimani"]
+    assert "Checking the spelling" not in past and "No results" not in past
+    deep = get(client, "/?q=Soleimani&page=500", status=400)
+    assert "Pages stop at result 1,000" in deep
+    assert "hit 5000" not in deep  # no developer jargon
+    doc = Elements(deep)
+    assert doc.hrefs("Go to the last page") == ["/?q=Soleimani&page=100"]
+    assert doc.hrefs("CSV") == ["/api/search?q=Soleimani&format=csv"]
+    narrow = create_app(seed_index, Settings(max_window=2)).test_client()
+    page = get(narrow, "/?q=Soleimani&per_page=1")
+    assert "Pages stop at result 2: to read all 4 articles," in squash(page)
+    assert Elements(page).hrefs("export them") == ["/api/search?q=Soleimani&format=csv"]
