@@ -82,9 +82,9 @@ def clusters(signature: np.ndarray, source: np.ndarray, order_key: np.ndarray,
         first, second = order[:-1][same], order[1:][same]
         alike = _versions(signature, sizes, first, second)
         for i, j in zip(first[alike].tolist(), second[alike].tolist(), strict=True):
-            if also is not None and not also(i, j):
-                continue
             a, b = root(i), root(j)
+            if a == b or (also is not None and not also(i, j)):
+                continue  # already one story (other bands found it), or not one
             if a != b:
                 early, late = (a, b) if order_key[a] <= order_key[b] else (b, a)
                 parent[late] = early
