@@ -301,8 +301,9 @@ def test_phone_width_has_no_sideways_scrolling(browser, base):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
+        pasted = "https://www.example.com/news/2020/12/31/us-defense-officials-divided-over-iran"
         for path in ("/?q=Soleimani&source=cnn&from=2020-12-31", "/articles/000_a2d3934c72cc6993",
-                     "/?q=bombrs"):
+                     "/?q=bombrs", "/?q=" + pasted):
             page.goto(base + path)
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         page.goto(base + "/?q=Soleimani")
@@ -405,3 +406,12 @@ def test_slash_puts_the_cursor_in_the_search_box(watched, base):
     assert page.input_value("#q") == "Soleimani"  # nothing typed into it
     page.keyboard.type("bombers")
     assert page.input_value("#q") == "bombers"  # the old query was selected
+
+
+def test_skip_to_filters_shows_when_focused_on_a_wide_screen(watched, base):
+    page = watched.page
+    page.goto(base + "/?q=Soleimani")
+    link = page.locator(".jump-filters")
+    assert link.bounding_box()["width"] <= 1  # out of sight for the mouse
+    link.focus()
+    assert link.bounding_box()["width"] > 20  # there for the keyboard
