@@ -80,6 +80,8 @@ def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Pa
     assert again.hits is first.hits  # remembered, not computed again
     assert again.total_articles == first.total_articles == 4
     assert engine.search(SearchRequest(q="Soleimani", page=2)).hits is not first.hits
+    related = engine.related(first.hits[0].paragraphs[0].id, 10)
+    assert engine.related(first.hits[0].paragraphs[0].id, 10) is related  # remembered too
     (corpus / "extra.txt").write_text("Soleimani again\n\nA new report on Soleimani.\n",
                                       encoding="utf-8")
     index.build(root, corpus)

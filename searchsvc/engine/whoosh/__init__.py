@@ -73,7 +73,9 @@ class WhooshEngine:
         return matching.get_article(self._live.snapshot(), article_id)
 
     def related(self, paragraph_id: str, limit: int) -> list[Hit]:
-        return matching.related(self._live.snapshot(), paragraph_id, limit)
+        snapshot = self._live.snapshot()
+        return snapshot.remembered(("related", paragraph_id, limit),
+                                   lambda: matching.related(snapshot, paragraph_id, limit))
 
     def sources(self) -> list[Source]:
         return matching.sources(self._live.snapshot())
