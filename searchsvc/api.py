@@ -15,9 +15,16 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .analysis import fold
 from .engine import Engine
 from .errors import NotFound, SearchError
-from .models import ExportRows, Related, Sources
+from .models import ExportRows, Related, Sources, first_reported
 from .openapi import CSV_COLUMNS, openapi_document
-from .params import RelatedParams, SearchParams, check_window, parse_params, to_request
+from .params import (
+    RelatedParams,
+    SearchParams,
+    check_query,
+    check_window,
+    parse_params,
+    to_request,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -111,8 +118,12 @@ def related(paragraph_id: str):
     search_engine = engine()
     given: RelatedParams = parse_params(RelatedParams, request.args)
     limit = search_engine.settings.related_limit if given.limit is None else given.limit
-    hits = search_engine.related(paragraph_id, limit)
-    return jsonify(asdict(Related(paragraph=paragraph_id, related=hits)))
+    check_query(given.q, search_engine.settings)
+    hits = search_engine.related(paragraph_id, limit, given.q)
+    own = search_engine.article(paragraph_id.rpartition("#")[0])
+    return jsonify(asdict(Related(paragraph=paragraph_id,
+                                  first_reported=first_reported(paragraph_id, own, hits),
+                                  related=hits)))
 
 
 @bp.get("/sources")

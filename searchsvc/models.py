@@ -327,13 +327,56 @@ class Article:
 
 @with_config(EXACT)
 @dataclass
+class Report:
+    """One paragraph of a story's coverage: where and when."""
+
+    paragraph_id: Annotated[str, Field(description="the paragraph")]
+    article_id: ArticleId
+    source: SourceName
+
+
+@with_config(EXACT)
+@dataclass
+class FirstReport:
+    """The earliest dated report among a paragraph and its related coverage."""
+
+    date: Annotated[str, Field(description="the day (YYYY-MM-DD)")]
+    by: Annotated[list[Report], Field(description="every article of that day, one paragraph"
+                                                  " each (dates are days: who was first"
+                                                  " within one is unknown)")]
+
+
+@with_config(EXACT)
+@dataclass
 class Related:
     """The answer of ``GET /api/paragraphs/{id}/related``."""
 
     paragraph: Annotated[str, Field(description="the paragraph asked about")]
+    first_reported: Annotated[FirstReport | None, Field(
+        description="the earliest day among the paragraph and the related paragraphs, and"
+                    " who reported then (null when none is dated)")]
     related: Annotated[list[Hit], Field(description="paragraphs of other articles reporting"
-                                        " the same thing, best first, other sources"
-                                        " preferred; one paragraph per hit")]
+                                        " the same thing, best first (sharing at least 30% of"
+                                        " the paragraph's key words' weight; names weigh"
+                                        " double, closer dates and other sources count"
+                                        " more); one paragraph per hit")]
+
+
+def first_reported(paragraph_id: str, article: Article, related: list[Hit]
+                   ) -> FirstReport | None:
+    """Who reported first: the paragraph's own article or a related one (by day)."""
+    reports = [(article.date, Report(paragraph_id, article.id, article.source))]
+    reports += [(hit.date, Report(hit.paragraphs[0].id, hit.article_id, hit.source))
+                for hit in related]
+    dated = [(date, report) for date, report in reports if date]
+    if not dated:
+        return None
+    first = min(date for date, _ in dated)
+    by: dict[str, Report] = {}  # one report per article: its best paragraph
+    for date, report in dated:
+        if date == first:
+            by.setdefault(report.article_id, report)
+    return FirstReport(first, list(by.values()))
 
 
 @with_config(EXACT)

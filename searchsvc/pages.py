@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -19,8 +20,8 @@ from .engine import Engine
 from .errors import NotFound, SearchError
 from .fields import UNDATED
 from .filters import Filters
-from .models import Highlights, Hit, SearchRequest, SearchResponse
-from .params import check_window, search_request
+from .models import FirstReport, Highlights, Hit, SearchRequest, SearchResponse, first_reported
+from .params import check_query, check_window, search_request
 from .snippets import mark_all
 
 bp = Blueprint("web", __name__)
@@ -176,6 +177,7 @@ class Result:
     label_html: str | None = None  # the headline with the query's words marked (escaped)
     versions: int = 0  # later versions of the story folded under this one
     missing: list[Chip] = field(default_factory=list)  # words it lacks, "must include" links
+    first_report: bool = False  # related coverage: of the day the story was first reported
 
 
 @dataclass
@@ -233,7 +235,7 @@ def _results(response: SearchResponse, wanted: Highlights | None = None) -> list
                 html=p.snippet,
                 href=url_for("web.article", article_id=hit.article_id, **state,
                              _anchor=f"p{p.number}"),
-                related_href=url_for("web.related", paragraph_id=p.id),
+                related_href=url_for("web.related", paragraph_id=p.id, **_with_q(req.q)),
                 opening=p.opening,
             )
             for p in paragraphs if p.number > 0
@@ -498,7 +500,7 @@ def article(article_id: str):
             "html": html,
             "text": paragraph.text,
             "hit": bool(html and "<mark>" in html),
-            "related_href": url_for("web.related", paragraph_id=paragraph.id),
+            "related_href": url_for("web.related", paragraph_id=paragraph.id, **_with_q(q)),
         })
     # Related coverage is one link per paragraph, computed when followed: on every view
     # it cost most of the page's time, and the server cannot know which paragraph the
@@ -526,34 +528,61 @@ def article(article_id: str):
 @bp.get("/paragraphs/<path:paragraph_id>/related")
 def related(paragraph_id: str):
     article_id, _, _number = paragraph_id.rpartition("#")
+    q = request.args.get("q", "")
     try:
         search_engine = engine()
+        check_query(q, search_engine.settings)
         found = search_engine.article(article_id) if article_id else None
         paragraph = next((p for p in found.paragraphs if p.id == paragraph_id), None) \
             if found else None
         if found is None or paragraph is None:
             raise NotFound("paragraph_not_found", f"no paragraph with id {paragraph_id!r}", "id")
-        hits = search_engine.related(paragraph_id, search_engine.settings.related_limit)
+        hits = search_engine.related(paragraph_id, search_engine.settings.related_limit, q)
+        wanted = search_engine.highlights(q) if q.strip() else None
     except SearchError as error:
         return error_page(error)
+    kept = _with_q(q)
+    first = first_reported(paragraph_id, found, hits)
     return render_template(
         "related.html",
         article=found,
         label=article_label(found.title, found.source,
                             found.paragraphs[0].text if found.paragraphs else ""),
         paragraph=paragraph,
-        article_href=url_for("web.article", article_id=found.id, _anchor=f"p{paragraph.number}"),
-        results=_related_results(hits),
+        # mark_all escapes the text and adds only <mark>: the template renders it |safe.
+        paragraph_html=mark_all(paragraph.text, wanted) if wanted else None,
+        q=q,
+        article_href=url_for("web.article", article_id=found.id, **kept,
+                             _anchor=f"p{paragraph.number}"),
+        first=first,
+        first_names=_names(first, found.id) if first else "",
+        results=_related_results(hits, first.date if first else None, kept),
     )
 
 
-def _related_results(hits: list[Hit]) -> list[Result]:
-    """Related paragraphs grouped by article (best article first)."""
+def _names(first: FirstReport, own_article: str) -> str:
+    """"ESTA and this article's CNN": who reported on the first day, in words."""
+    names = [f"{report.source or 'an unknown source'}"
+             + (" (this article)" if report.article_id == own_article else "")
+             for report in first.by]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _with_q(q: str) -> dict[str, Any]:
+    """The search to carry along in a link (none when empty)."""
+    return {"q": q} if q.strip() else {}
+
+
+def _related_results(hits: list[Hit], first_day: str | None, kept: dict[str, Any],
+                     ) -> list[Result]:
+    """Related paragraphs grouped by article, oldest first (undated last): the story's
+    coverage as it unfolded; those of the first day are marked."""
     grouped: dict[str, Result] = {}
     for hit in hits:
         p = hit.paragraphs[0]
-        href = url_for("web.article", article_id=hit.article_id, _anchor=f"p{p.number}")
-        snippet = Snippet(p.number, p.snippet, href, url_for("web.related", paragraph_id=p.id))
+        href = url_for("web.article", article_id=hit.article_id, **kept, _anchor=f"p{p.number}")
+        snippet = Snippet(p.number, p.snippet, href,
+                          url_for("web.related", paragraph_id=p.id, **kept))
         if hit.article_id in grouped:
             grouped[hit.article_id].snippets.append(snippet)
             continue
@@ -568,8 +597,10 @@ def _related_results(hits: list[Hit]) -> list[Result]:
             matched=hit.matched_paragraphs,
             paragraphs=None,
             snippets=[snippet],
+            first_report=hit.date is not None and hit.date == first_day,
         )
-    return list(grouped.values())
+    # Stable: within a day, the better match first.
+    return sorted(grouped.values(), key=lambda r: (r.date is None, r.date or ""))
 
 
 # ------------------------------------------------------------------ error pages

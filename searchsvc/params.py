@@ -119,6 +119,9 @@ class RelatedParams:
 
     # The default is the deployment's (Settings.related_limit).
     limit: Annotated[int | None, Field(ge=1, le=50, description="how many"), Whole] = None
+    q: Annotated[str, Field(
+        description="a search whose words are marked in the snippets too (the search the"
+                    " reader came from)", examples=["Soleimani"])] = ""
 
 
 _LISTS = ("source",)  # repeatable parameters

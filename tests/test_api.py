@@ -299,8 +299,9 @@ def test_article_and_related(client):
         data = client.get(f"/api/paragraphs/{urllib.parse.quote(pid)}/related").get_json()
         assert data["paragraph"] == pid
         assert data["related"][0]["paragraphs"][0]["id"] == other
+    every = client.get(f"/api/paragraphs/{CNN}%237/related").get_json()["related"]
     limited = client.get(f"/api/paragraphs/{CNN}%237/related?limit=2").get_json()
-    assert len(limited["related"]) == 2
+    assert len(every) > 2 and limited["related"] == every[:2]
 
 
 # ------------------------------------------------------------------ errors

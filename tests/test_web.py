@@ -149,7 +149,8 @@ def test_results_show_titles_sources_dates_counts_and_highlighted_snippets(clien
         assert f"{hit['matched_paragraphs']} matching paragraphs" in page
         for p in hit["paragraphs"]:
             assert p["snippet"] in page  # the API's HTML, as is
-            related = f"/paragraphs/{hit['article_id']}%23{p['number']}/related"
+            # the search goes along, to be marked there too
+            related = f"/paragraphs/{hit['article_id']}%23{p['number']}/related?q=Soleimani"
             assert related in doc.hrefs("Related coverage")
     assert page.count("<mark>") == sum(p["snippet"].count("<mark>")
                                        for h in api["hits"] for p in h["paragraphs"])
@@ -378,7 +379,8 @@ def test_only_search_layer_html_is_unescaped():
         assert "autoescape false" not in text and "Markup(" not in text
         uses += re.findall(r"\{\{\s*([^}|]+)\|safe\s*\}\}", text)
     # mark_all() escapes the headline and adds only <mark>, as for p.html
-    assert sorted(u.strip() for u in uses) == ["p.html", "result.label_html", "s.html"]
+    assert sorted(u.strip() for u in uses) == ["p.html", "paragraph_html", "result.label_html",
+                                               "s.html"]
 
 
 # ------------------------------------------------------------------ the article view
@@ -417,7 +419,7 @@ def test_article_from_a_search_highlights_and_links_back(client):
     assert doc.find("input", id="q")[0]["value"] == "Soleimani"
     # Related coverage: a link on every paragraph, followed on request, no panel computed
     # for a paragraph the reader may not have come for.
-    assert f"/paragraphs/{CNN}%2313/related" in doc.hrefs("Related")
+    assert f"/paragraphs/{CNN}%2313/related?q=Soleimani" in doc.hrefs("Related")
     assert '<section class="related-section"' not in page
     assert not [h for h, _ in doc.links if h.startswith("/articles/") and "#p" in h]
 
@@ -451,12 +453,13 @@ def test_unknown_article_and_pages_are_html_404s(client):
 
 
 def test_related_coverage_page(client):
-    page = get(client, f"/paragraphs/{CNN}%231/related")
+    page = get(client, f"/paragraphs/{CNN}%237/related")
     doc = Elements(page)
     assert "<h1>Related coverage</h1>" in page
-    assert "Pentagon officials say the army muscle-flexing" in page
-    assert doc.hrefs("Back to the article") == [f"/articles/{CNN}#p1"]
-    api = client.get(f"/api/paragraphs/{CNN}%231/related").get_json()["related"]
+    assert "some friendly health advice to Iran" in page
+    assert doc.hrefs("Back to the article") == [f"/articles/{CNN}#p7"]
+    api = client.get(f"/api/paragraphs/{CNN}%237/related").get_json()["related"]
+    assert api
     for hit in api:
         href = f"/articles/{hit['article_id']}#p{hit['paragraphs'][0]['number']}"
         assert href in [h for h, _ in doc.links]

@@ -69,8 +69,9 @@ class Engine(Protocol):
         """One article and all its paragraphs. Raises ``NotFound``."""
         ...
 
-    def related(self, paragraph_id: str, limit: int) -> list[Hit]:
-        """Paragraphs of other articles that report the same thing, best first."""
+    def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
+        """Paragraphs of other articles that report the same thing, best first; the words
+        of the search ``q`` are marked in their snippets too."""
         ...
 
     def sources(self) -> list[Source]:

@@ -72,10 +72,10 @@ class WhooshEngine:
     def article(self, article_id: str) -> Article:
         return matching.get_article(self._live.snapshot(), article_id)
 
-    def related(self, paragraph_id: str, limit: int) -> list[Hit]:
+    def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
         snapshot = self._live.snapshot()
-        return snapshot.remembered(("related", paragraph_id, limit),
-                                   lambda: matching.related(snapshot, paragraph_id, limit))
+        return snapshot.remembered(("related", paragraph_id, limit, q),
+                                   lambda: matching.related(snapshot, paragraph_id, limit, q))
 
     def sources(self) -> list[Source]:
         return matching.sources(self._live.snapshot())

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from whoosh import query as wq
 
+from ...analysis import stem
 from ...errors import NotFound, SearchError
 from ...fields import UNDATED, split_pid
 from ...filters import Filters
@@ -43,13 +44,14 @@ from ...settings import Settings
 from ...snippets import snippet
 from ...spelling import RARE, correction, is_markup
 from ...syntax import QuerySyntaxError, check_syntax
-from ...variants import finder
+from ...variants import finder, name_words
 from .array_query import Matches, run, run_best
 from .duplicates import fold
 from .facets import FilterMasks, Matched, counts, date_buckets, source_buckets
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, paragraph_words, parse, typed_words
-from .related import SLOP, pairs_of, related_scores
+from .related import SLOP, key_terms, pairs_of, related_scores
+from .scoring import VariantTerm
 
 _NONE = np.zeros(0, dtype=np.int32)
 
@@ -543,9 +545,11 @@ def get_article(snapshot: Snapshot, article_id: str) -> Article:
     )
 
 
-def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
-    """Paragraphs of other articles that report the same thing, best first, other sources
-    preferred: more-like-this on the paragraph's most telling terms."""
+def related(snapshot: Snapshot, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
+    """Paragraphs of other articles that report the same thing, best first: more-like-this
+    on the paragraph's most telling words (its names weigh more, and their spelling
+    variants count), sharing at least ``related_min_share`` of them, closer dates and other
+    sources preferred. ``q``: a search whose words are marked too (the reader's way here)."""
     try:
         article_id, _ = split_pid(paragraph_id)
     except ValueError as error:
@@ -554,32 +558,63 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int) -> list[Hit]:
     docnum = next(iter(searcher.docs_for_query(wq.Term("pid", paragraph_id))), None)
     if docnum is None:
         raise NotFound("paragraph_not_found", f"no paragraph with id {paragraph_id!r}", "id")
-    fields = searcher.stored_fields(docnum)
-    text = fields.get("text", "")
-    terms = searcher.key_terms_from_text("text", text, numterms=15)
+    settings, tables = snapshot.settings, snapshot.tables
+    text = searcher.stored_fields(docnum).get("text", "")
+    variants_of = finder(snapshot.meta.get("names", {}),
+                         lambda word: tables.doc_frequency("exact", word) > 0)
+    names = {stem(word.lower()): word.lower() for word in name_words(text)}
+    others = {term: variants_of(word) for term, word in names.items()}
+
+    def frequency(term: str) -> int:
+        """Paragraphs with the stem, or with the name in any of its spellings."""
+        return tables.doc_frequency("text", term) + sum(
+            tables.doc_frequency("exact", other) for other in others.get(term, ()))
+
+    terms = [(term, weight * (settings.related_name_boost if term in names else 1.0))
+             for term, weight in key_terms(text, tables.doc_count_all, frequency, settings)]
     if not terms:
         return []
+    alternatives = {
+        term: [VariantTerm("exact", other, ("exact", names[term]),
+                           boost=weight * settings.variant_boost)
+               for other in others[term]]
+        for term, weight in terms if others.get(term)}
     cols = snapshot.columns
     own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum]).astype(np.int32)
-    tables = snapshot.tables
-    pairs = pairs_of(text, snapshot.settings, lambda stem: tables.doc_frequency("text", stem))
-    found = related_scores(snapshot.context(), terms, pairs, own, limit * 4,
-                           lambda d: searcher.stored_fields(d).get("text", ""))
-    docs = found.docs
-    raw = _scores_of(found, docs)
-    best = _order(docs, raw, (docs,), limit * 4)
-    own_source = cols.source[docnum]
-    same_source = snapshot.settings.same_source_factor
-    scored = [
-        (d, score * (same_source if cols.source[d] == own_source else 1.0))
-        for d, score in zip(docs[best].tolist(), raw[best].tolist(), strict=True)
-    ]
-    scored.sort(key=lambda pair: (-pair[1], cols.article[pair[0]], cols.para[pair[0]]))
-    wanted = highlights(wq.Or([wq.Term("text", term) for term, _ in terms]
-                              + [wq.Phrase("text", list(pair), slop=SLOP) for pair in pairs]))
-    counts = Counter(int(cols.article[d]) for d, _ in scored)
+    pairs = pairs_of(text, settings, lambda stem: tables.doc_frequency("text", stem))
+    found = related_scores(snapshot.context(), terms, pairs, own, limit,
+                           lambda d: searcher.stored_fields(d).get("text", ""),
+                           alternatives=alternatives, required=settings.related_min_share,
+                           factor=lambda docs: _preference(snapshot, docnum, docs))
+    docs, raw = found.docs, _scores_of(found, found.docs)
+    best = _order(docs, raw, (np.asarray(cols.article)[docs], np.asarray(cols.para)[docs]),
+                  limit)
+    # Marked: the key words, their variants and the pairs holding a key word (a shared
+    # "also come" is no reason to read on), and the reader's own search.
+    keys = {term for term, _ in terms}
+    shown = [wq.Term("text", term) for term in keys]
+    shown += [node for nodes in alternatives.values() for node in nodes]
+    shown += [wq.Phrase("text", list(pair), slop=SLOP) for pair in pairs
+              if keys.intersection(pair)]
+    if q.strip():
+        shown.append(_parse(snapshot, SearchRequest(q=q, strict=False)).query)
+    wanted = highlights(wq.Or(shown))
+    counts = Counter(int(cols.article[d]) for d in docs[best].tolist())
     return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted)
-            for d, s in scored[:limit]]
+            for d, s in zip(docs[best].tolist(), raw[best].tolist(), strict=True)]
+
+
+def _preference(snapshot: Snapshot, docnum: int, docs: np.ndarray) -> np.ndarray:
+    """Related coverage's multiplier per paragraph: closer dates count more (the score
+    halves its way down to 1/2 every ``related_half_life_days``; undated: 1/2), and the
+    paragraph's own source counts ``same_source_factor``."""
+    settings, cols = snapshot.settings, snapshot.columns
+    ordinals = cols.day_numbers()
+    gap = np.abs(ordinals[np.asarray(cols.day)[docs]] - ordinals[cols.day[docnum]])
+    closeness = np.exp2(-np.nan_to_num(gap, nan=np.inf) / settings.related_half_life_days)
+    factor = (1.0 + closeness) / 2
+    same = np.asarray(cols.source)[docs] == cols.source[docnum]
+    return np.where(same, factor * settings.same_source_factor, factor)
 
 
 def sources(snapshot: Snapshot) -> list[Source]:

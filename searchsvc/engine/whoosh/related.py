@@ -12,8 +12,9 @@ page, best bound first: the same results as whoosh's phrase search with ``slop=S
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from whoosh import query as wq
@@ -23,6 +24,7 @@ from ...settings import Settings
 from .array_query import Context, Matches, run, still_open
 
 SLOP = 2
+KEY_TERMS = 15  # as many words as whoosh's key_terms and pyserini's more-like-this
 
 
 def _positions(text: str, stop_words: frozenset[str]) -> dict[str, list[int]]:
@@ -33,6 +35,22 @@ def _positions(text: str, stop_words: frozenset[str]) -> dict[str, list[int]]:
         if word not in stop_words:
             found[stem(word)].append(position)
     return found
+
+
+def key_terms(text: str, documents: int, frequency: Callable[[str], int], settings: Settings,
+              count: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """The paragraph's most telling stems and their weights (the best is 1): tf × idf over
+    the ``documents`` paragraphs (``frequency``: a stem's document frequency), leaving out
+    query stop words ("he", "would") and stems no other paragraph has (they cannot relate
+    it to anything)."""
+    weighted = []
+    for term, tf in Counter(stemmed_words(text, settings.query_stop_words)).items():
+        df = frequency(term)
+        if df > 1:
+            weighted.append((tf * math.log(1 + (documents - df + 0.5) / (df + 0.5)), term))
+    weighted.sort(key=lambda pair: (-pair[0], pair[1]))
+    best = weighted[0][0] if weighted else 1.0
+    return [(term, weight / best) for weight, term in weighted[:count]]
 
 
 def _has_pair(positions: dict[str, list[int]], first: str, second: str) -> bool:
@@ -56,12 +74,21 @@ def pairs_of(text: str, settings: Settings,
 
 def related_scores(context: Context, terms: list[tuple[str, float]],
                    pairs: list[tuple[str, str]], exclude: np.ndarray, needed: int,
-                   text_of) -> Matches:
+                   text_of, *, alternatives: Mapping[str, list[wq.Query]] | None = None,
+                   required: float = 0.0, factor: Callable[[np.ndarray], np.ndarray] | None = None,
+                   ) -> Matches:
     """Scores of every paragraph sharing a key word or a pair, but not in ``exclude``
-    (sorted docnums), exact for the ``needed`` best. ``text_of(docnum)``: stored text."""
+    (sorted docnums), exact for the ``needed`` best. ``text_of(docnum)``: stored text.
+
+    ``alternatives``: per key word, more queries that count as it (name variants);
+    ``required``: the share of the key words' weight a paragraph must hold (else it is no
+    match), and two key words at least;
+    ``factor(docnums)``: a multiplier per paragraph (date and source preferences)."""
     settings = context.settings
-    base = run(wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms]),
-               context)
+    alternatives = alternatives or {}
+    nodes = [wq.Term("text", term, boost=weight) for term, weight in terms]
+    nodes += [node for term, _ in terms for node in alternatives.get(term, ())]
+    base = run(wq.Or(nodes), context)
     bonus = []  # per pair: the paragraphs holding both words, and what the pair would add
     for first, second in pairs:
         both = run(wq.And([wq.Term("text", first), wq.Term("text", second)]), context)
@@ -69,14 +96,21 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
             bonus.append((first, second, both.docs, both.scores * settings.pair_boost))
     every = np.unique(np.concatenate([base.docs] + [docs for _, _, docs, _ in bonus]))
     every = every[~np.isin(every, exclude)]
+    if required:
+        held, words = _shared(context, terms, alternatives, every)
+        total = sum(weight for _, weight in terms)
+        every = every[(held >= required * total) & (words >= 2)]
+    scale = factor(every) if factor is not None else np.ones(len(every))
     exact = np.zeros(len(every))
     if len(base) and base.scores is not None:
         inside = np.isin(base.docs, every)
         exact[np.searchsorted(every, base.docs[inside])] = base.scores[inside]
+    exact *= scale
     upper = exact.copy()
     for _, _, docs, adds in bonus:
         inside = np.isin(docs, every)
-        np.add.at(upper, np.searchsorted(every, docs[inside]), adds[inside])
+        rows = np.searchsorted(every, docs[inside])
+        np.add.at(upper, rows, adds[inside] * scale[rows])
     confirmed = np.zeros(len(every), dtype=bool)
     unchecked = upper > exact
     batch = max(needed, 32)
@@ -88,7 +122,7 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
             for first, second, docs, adds in bonus:
                 row = np.searchsorted(docs, docnum)
                 if row < len(docs) and docs[row] == docnum and _has_pair(where, first, second):
-                    exact[position] += adds[row]
+                    exact[position] += adds[row] * scale[position]
                     confirmed[position] = True
         unchecked[take] = False
         batch *= 2
@@ -96,3 +130,18 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
     # no match (only those never checked can be left here, and they are below the page).
     matched = (exact > 0) | confirmed
     return Matches(every[matched], exact[matched])
+
+
+def _shared(context: Context, terms: list[tuple[str, float]],
+            alternatives: Mapping[str, list[wq.Query]], docs: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The weight and the number of the key words each of ``docs`` holds (a variant
+    counts for its word)."""
+    weight = np.zeros(len(docs))
+    words = np.zeros(len(docs), dtype=np.int32)
+    for term, term_weight in terms:
+        node = wq.Or([wq.Term("text", term), *alternatives.get(term, ())])
+        holds = np.isin(docs, run(node, context, within=docs, score=False).docs)
+        weight += holds * term_weight
+        words += holds
+    return weight, words

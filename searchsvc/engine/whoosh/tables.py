@@ -25,6 +25,7 @@ Layout, in ``<build>/tables`` (paragraphs) and ``<build>/articles/tables`` (arti
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import pickle
@@ -286,6 +287,14 @@ class Columns:
             self._periods[width] = (labels, np.asarray([code_of[label(day)] for day in self.days],
                                                        dtype=np.int32))
         return self._periods[width]
+
+    def day_numbers(self) -> np.ndarray:
+        """Each day code's proleptic ordinal (NaN for undated), for distances in days."""
+        if "ordinals" not in self._periods:
+            self._periods["ordinals"] = np.asarray(
+                [dt.date.fromisoformat(day).toordinal() if day != UNDATED else np.nan
+                 for day in self.days], dtype=float)
+        return self._periods["ordinals"]
 
     def per_article(self) -> PerArticle:
         """Each article's source and day codes, by article code (its paragraphs agree)."""
