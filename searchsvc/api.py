@@ -8,14 +8,17 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from .analysis import fold
 from .engine import Engine
 from .errors import NotFound, SearchError
-from .models import ExportRows, Related, Sources, first_reported
+from .feeds import CONTENT_TYPE as FEED_TYPE
+from .feeds import atom_feed
+from .models import ExportRows, Related, SearchRequest, Sources, first_reported
 from .openapi import CSV_COLUMNS, openapi_document
 from .params import (
     RelatedParams,
@@ -43,6 +46,8 @@ def search():
     if fmt == "json":
         check_window(wanted, settings)
         return jsonify(search_engine.search(wanted).to_dict())
+    if fmt == "atom":
+        return _feed(search_engine, wanted)
     # Ranked before streaming, so that errors stay 4xx.
     rows = search_engine.export(wanted, settings.export_limit)
     if fmt == "csv":
@@ -58,6 +63,25 @@ def search():
     response.headers["X-Total-Matches"] = str(rows.total)
     response.headers["X-Export-Limit"] = str(settings.export_limit)
     return response
+
+
+def _feed(search_engine: Engine, wanted: SearchRequest) -> Response:
+    """The search as an Atom feed: its newest articles, one entry each."""
+    newest = replace(wanted, sort="newest", group="article", page=1,
+                     per_page=search_engine.settings.feed_entries)
+    found = search_engine.search(newest)
+    state: dict[str, Any] = request.args.to_dict(flat=False)
+    state.pop("format", None)
+
+    def link_of(article_id: str, paragraph: int = 0, q: str = "") -> str:
+        return url_for("web.article", article_id=article_id, _external=True,
+                       **({"q": q} if q.strip() else {}),
+                       **({"_anchor": f"p{paragraph}"} if paragraph else {}))
+
+    body = atom_feed(found, wanted.q, request.url,
+                     url_for("web.search_page", _external=True, **state), link_of,
+                     search_engine.health().built_at)
+    return Response(body, content_type=FEED_TYPE)
 
 
 def export_name(q: str, fmt: str, today: dt.date | None = None) -> str:

@@ -127,7 +127,7 @@ def _search_operation(settings: Settings) -> dict:
         "responses": {
             "200": {
                 "description": "format=json: one page of hits with facets; format=csv or jsonl:"
-                               " every hit, streamed",
+                               " every hit, streamed; format=atom: a feed of the newest",
                 "headers": _export_headers(settings),
                 "content": {
                     "application/json": {"schema": {"$ref": REF.format(model="SearchResponse")}},
@@ -140,6 +140,10 @@ def _search_operation(settings: Settings) -> dict:
                                    "description": "one ExportRow JSON object per line"},
                         "x-item-schema": {"$ref": REF.format(model="ExportRow")},
                     },
+                    "application/atom+xml": {"schema": {
+                        "type": "string",
+                        "description": "an Atom feed (RFC 4287): one entry per article, newest"
+                                       " first, with its best snippet"}},
                 },
             },
             **_errors(400, 503),

@@ -20,6 +20,7 @@ from .engine import Engine
 from .errors import NotFound, SearchError
 from .fields import UNDATED
 from .filters import Filters
+from .labels import article_label
 from .models import FirstReport, Highlights, Hit, SearchRequest, SearchResponse, first_reported
 from .params import check_query, check_window, search_request
 from .snippets import mark_all
@@ -28,7 +29,6 @@ bp = Blueprint("web", __name__)
 
 # The search state a page carries in its URL, in the order links spell it.
 STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict")
-UNTITLED_WORDS = 10
 CHART_MAX_DAYS = 31  # more days than this and the chart shows months
 CHART_MAX_MONTHS = 36  # more months than this and it shows years
 BAR_LEVELS = 20  # bar heights are CSS classes lv0..lv20 (no style attributes under the CSP)
@@ -58,24 +58,9 @@ def human_date(value: str | None) -> str:
     return value
 
 
-def first_words(text: str, count: int = UNTITLED_WORDS) -> str:
-    tokens = text.split()
-    return " ".join(tokens[:count]) + ("…" if len(tokens) > count else "")
-
-
 # Catalog columns a reader wants beside the source and date; the rest go under "Details".
 SHOWN_EXTRA = ("dateline", "place", "places", "byline", "publication", "topics", "people", "orgs",
                "note")
-
-
-def article_label(title: str, source: str, first_paragraph: str) -> str:
-    """A heading for an article: its title, or for an untitled one its source and first words."""
-    if title.strip():
-        return title.strip()
-    opening = first_words(first_paragraph) if first_paragraph.strip() else "untitled article"
-    return f"{source or 'Unknown source'}: {opening}"
-
-
 
 
 def source_keys(values) -> tuple[str, ...]:
@@ -476,6 +461,9 @@ def search_page():
         suggestion=suggestion,
         way_out=_way_out(req, response) if not response.hits else [],
         csv_href=url_for("api.search", **export, format="csv"),
+        # sort is the feed's own (newest first)
+        atom_href=url_for("api.search", **{k: v for k, v in export.items() if k != "sort"},
+                          format="atom"),
         jsonl_href=url_for("api.search", **export, format="jsonl"),
     )
 

@@ -106,10 +106,12 @@ class SearchParams:
         description="fold later versions of a story from the same source (wire copies re-sent"
                     " with small changes) under the earliest: true (default) or false"),
         Flag] = True
-    format: Annotated[Literal["json", "csv", "jsonl"], Field(
+    format: Annotated[Literal["json", "csv", "jsonl", "atom"], Field(
         description=f"json (default, one page); csv or jsonl: every matching paragraph (up to"
                     f" {_DEFAULTS.export_limit}), ungrouped, in the requested order; page,"
-                    " per_page and group are ignored"), Choice] = "json"
+                    f" per_page and group are ignored; atom: an Atom feed of the newest"
+                    f" {_DEFAULTS.feed_entries} matching articles (an alert for a feed"
+                    " reader; sort, page, per_page and group are ignored)"), Choice] = "json"
 
 
 @with_config(ConfigDict(extra="ignore"))

@@ -101,6 +101,7 @@ class Settings:
     # Rows in one CSV / JSON Lines export (rows are read as they are sent); past it the
     # file's last line says so.
     export_limit: int = 100_000
+    feed_entries: int = 50  # articles in a search's Atom feed (format=atom), newest first
     # Answers kept per server process and index build, for the same search asked again
     # (the next page's facets, a reload, a shared link); 0 keeps none.
     response_cache: int = 256

@@ -78,7 +78,7 @@ def test_contract_names_the_limits():
     assert params["source"]["explode"] is True
     assert set(search["responses"]) == {"200", "400", "503"}
     assert set(search["responses"]["200"]["content"]) == {
-        "application/json", "text/csv", "application/x-ndjson"}
+        "application/json", "text/csv", "application/x-ndjson", "application/atom+xml"}
     export_row = DOC["components"]["schemas"]["ExportRow"]
     assert tuple(export_row["properties"]) == CSV_COLUMNS
 
@@ -580,3 +580,46 @@ def test_no_spelling_help_for_a_very_long_word(client):
     there is none; a close spelling of a shorter word is still offered."""
     assert client.get(q(q="Fakrizadeh" + "x" * 21)).get_json()["suggestion"] is None
     assert client.get(q(q="Fakrizadeh")).get_json()["suggestion"]["q"] == "Fakhrizadeh"
+
+
+# ------------------------------------------------------------------ Atom feed (alerts)
+
+
+def test_a_search_as_an_atom_feed_newest_first(client):
+    import feedparser
+
+    response = client.get("/api/search?q=Soleimani&sort=oldest&page=2&format=atom")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = feedparser.parse(response.get_data())
+    assert not feed.bozo, feed.bozo_exception  # well-formed, and Atom
+    assert feed.version == "atom10"
+    assert feed.feed.title == "News archive: Soleimani"
+    assert feed.feed.subtitle == "4 articles match; the newest 4 are here"
+    # newest first whatever sort= and page= say; one entry per article
+    assert [e.updated[:10] for e in feed.entries] == [
+        "2020-12-31", "2020-12-31", "2020-12-11", "2020-12-10"]
+    assert [e.id for e in feed.entries] == [
+        f"http://localhost/articles/{a}" for a in (CNN, ESTA, AMN, ZH)]
+    first = feed.entries[0]
+    assert first.title == ("US defense officials divided over potential for Iranian attack"
+                           " on eve of grim anniversary")
+    assert first.link == f"http://localhost/articles/{CNN}?q=Soleimani#p13"
+    assert first.author == "CNN"
+    # the snippet, as HTML (feed readers show the mark; feedparser's sanitizer drops it)
+    assert first.summary_detail.type == "text/html"
+    assert first.summary.startswith("After Soleimani was killed in Iraq")
+    assert "&lt;mark&gt;Soleimani&lt;/mark&gt; was killed" in response.get_data(as_text=True)
+    assert feed.entries[1].title.startswith("ESTA: ")  # untitled: source and first words
+    self_link = next(link for link in feed.feed.links if link.rel == "self")
+    assert self_link.href.endswith("format=atom")
+
+
+def test_atom_feed_keeps_filters_and_errors_stay_json(client):
+    import feedparser
+
+    feed = feedparser.parse(client.get("/api/search?q=Soleimani&source=amn&format=atom")
+                            .get_data())
+    assert [e.author for e in feed.entries] == ["AMN"]
+    bad = client.get("/api/search?q=Soleimani&from=2020-13&format=atom")
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "from"

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import pages
+from searchsvc import labels, pages
 from searchsvc.app import create_app
 from searchsvc.engine.whoosh import index
 from searchsvc.models import Bucket, SearchRequest
@@ -506,7 +506,8 @@ def test_csp_without_unsafe_inline_on_every_page(client):
 def test_static_assets_are_served(client):
     page = get(client, "/")
     doc = Elements(page)
-    assets = [a["href"] for a in doc.find("link")] + [a["src"] for a in doc.find("script")]
+    assets = [a["href"] for a in doc.find("link") if a.get("rel") != "alternate"]
+    assets += [a["src"] for a in doc.find("script")]
     assert sorted(assets) == ["/static/favicon.svg", "/static/site.css", "/static/site.js"]
     for asset in assets:
         response = client.get(asset)
@@ -519,10 +520,10 @@ def test_formatting_helpers():
     assert pages.human_date("2020-01") == "Jan 2020"
     assert pages.human_date("2020") == "2020"
     assert pages.human_date(None) == "undated"
-    assert pages.article_label(" Title ", "CNN", "text") == "Title"
-    assert pages.article_label("", "CNN", "one two") == "CNN: one two"
-    assert pages.article_label("", "", "") == "Unknown source: untitled article"
-    assert pages.first_words("a b c d", 2) == "a b…"
+    assert labels.article_label(" Title ", "CNN", "text") == "Title"
+    assert labels.article_label("", "CNN", "one two") == "CNN: one two"
+    assert labels.article_label("", "", "") == "Unknown source: untitled article"
+    assert labels.first_words("a b c d", 2) == "a b…"
 
 
 def test_article_view_marks_name_variants_the_search_also_found(client):
@@ -672,3 +673,13 @@ def test_past_the_end_and_too_deep_say_so_in_words(client, seed_index):
     page = get(narrow, "/?q=Soleimani&per_page=1")
     assert "Pages stop at result 2: to read all 4 articles," in squash(page)
     assert Elements(page).hrefs("export them") == ["/api/search?q=Soleimani&format=csv"]
+
+
+def test_a_search_offers_its_atom_feed(client):
+    page = get(client, "/?q=Soleimani&source=cnn&sort=oldest&page=1")
+    doc = Elements(page)
+    feed = "/api/search?q=Soleimani&source=cnn&format=atom"  # the feed sorts by itself
+    (alternate,) = [a for a in doc.find("link") if a.get("rel") == "alternate"]
+    assert (alternate["type"], alternate["href"]) == ("application/atom+xml", feed)
+    assert doc.hrefs("Subscribe") == [feed]
+    assert client.get(feed).status_code == 200
