@@ -420,3 +420,64 @@ def test_skip_to_filters_shows_when_focused_on_a_wide_screen(watched, base):
     assert link.bounding_box()["width"] <= 1  # out of sight for the mouse
     link.focus()
     assert link.bounding_box()["width"] > 20  # there for the keyboard
+
+
+# ------------------------------------------------------------------ contrast, light and dark
+
+# For every element with text of its own, its colour against the background it is drawn
+# on (the first opaque one up the tree, translucent ones blended in): WCAG's ratio.
+CONTRAST_JS = """() => {
+  const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number);
+                      return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = c => { const f = v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+  const behind = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] === 1) break; } }
+    let color = [255, 255, 255];  // the canvas, if nothing is opaque
+    for (const c of layers.reverse()) color = over(c, color);
+    return color; };
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!own || box.width <= 1 || box.height <= 1 || style.visibility === 'hidden'
+        || el.closest('.visually-hidden, .skip-link, .jump-filters, [hidden]')) continue;
+    const fg = rgba(style.color), bg = behind(el);
+    const a = lum(over(fg, bg)) + 0.05, b = lum(bg) + 0.05;
+    const ratio = Math.max(a, b) / Math.min(a, b);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    found.push({text: el.textContent.trim().slice(0, 40), tag: el.tagName,
+                cls: el.className, ratio: Math.round(ratio * 100) / 100,
+                needed: large ? 3 : 4.5});
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_keeps_its_contrast(browser, base, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        checked = 0
+        for path in ("/", "/?q=Soleimani", "/?q=Soleimani+Minot", "/?q=bombrs",
+                     "/articles/000_a2d3934c72cc6993?q=Soleimani#p13",
+                     "/paragraphs/000_a2d3934c72cc6993%237/related", "/nope"):
+            page.goto(base + path)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert (background == "rgb(20, 24, 29)") == (scheme == "dark"), background
+            texts = page.evaluate(CONTRAST_JS)
+            assert texts, path
+            checked += len(texts)
+            low = [t for t in texts if t["ratio"] < t["needed"]]
+            assert low == [], (path, low)
+        assert checked > 200
+    finally:
+        context.close()
