@@ -481,3 +481,40 @@ def test_every_text_keeps_its_contrast(browser, base, scheme):
         assert checked > 200
     finally:
         context.close()
+
+
+# ------------------------------------------------------------------ next and previous hit
+
+
+def test_next_and_previous_hit_by_key_and_button(watched, base):
+    page = watched.page
+    page.goto(base + "/articles/000_a2d3934c72cc6993?q=Soleimani#p13")
+    position = page.locator("#hit-position")
+    assert position.inner_text() == "Hit 4 of 5"  # hits: ¶1, 3, 12, 13, 17
+
+    def at(number: int, text: str) -> None:
+        page.wait_for_function(f"location.hash === '#p{number}'")
+        assert position.inner_text() == text
+        paragraph = page.locator(f"#p{number}")
+        assert paragraph.evaluate("p => p.matches(':target')")
+        # in view, and not under the bar that stays at the top
+        bar = page.locator("#hit-steps").bounding_box()
+        box = paragraph.bounding_box()
+        assert bar["y"] + bar["height"] <= box["y"] + 1 and box["y"] < 900
+
+    page.keyboard.press("n")
+    at(17, "Hit 5 of 5")
+    page.keyboard.press("n")  # wraps, as a browser's find does
+    at(1, "Hit 1 of 5")
+    page.keyboard.press("p")
+    at(17, "Hit 5 of 5")
+    page.locator("#prev-hit").click()
+    at(13, "Hit 4 of 5")
+    page.locator("#next-hit").click()
+    at(17, "Hit 5 of 5")
+    # typing n or p in the search box types them
+    page.locator("#q").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" np")
+    assert page.input_value("#q") == "Soleimani np"
+    assert page.evaluate("location.hash") == "#p17"

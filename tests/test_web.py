@@ -402,7 +402,7 @@ def test_article_view_shows_every_paragraph_with_an_anchor(client):
         assert f"/paragraphs/{CNN}%23{number}/related" in doc.hrefs("Related")
     for p in article["paragraphs"]:
         assert html.escape(p["text"], quote=False) in page
-    assert "<mark>" not in page
+    assert "<mark>" not in page and 'id="hit-steps"' not in page  # no search, no hits
     assert doc.hrefs("Search the archive") == ["/"]
     assert "machine-paraphrased copy of CNN&#39;s report" in page  # catalog extras
     assert_clean(page)
@@ -416,6 +416,9 @@ def test_article_from_a_search_highlights_and_links_back(client):
     assert doc.hrefs("Back to results") == ["/?q=Soleimani&source=cnn&page=1"]
     jumps = [h for h, text in doc.links if text.startswith("paragraph ")]
     assert jumps == ["#p1", "#p3", "#p12", "#p13", "#p17"]
+    # without script, "next" goes to the first hit and "previous" to the last
+    assert (doc.hrefs("Next hit →"), doc.hrefs("← Previous hit")) == (["#p1"], ["#p17"])
+    assert '<span id="hit-position" role="status" aria-live="polite">5 hits</span>' in page
     assert doc.find("input", id="q")[0]["value"] == "Soleimani"
     # Related coverage: a link on every paragraph, followed on request, no panel computed
     # for a paragraph the reader may not have come for.

@@ -90,7 +90,38 @@
     });
   }
 
+  // Article view: "Next hit" / "Previous hit" (and the keys n and p) step through the
+  // paragraphs holding the search, from the one in the address, wrapping at the ends.
+  function hitSteps() {
+    var nav = document.getElementById("hit-steps");
+    var next = document.getElementById("next-hit");
+    var prev = document.getElementById("prev-hit");
+    var position = document.getElementById("hit-position");
+    if (!nav || !next || !prev || !nav.dataset.hits) return;
+    var hits = nav.dataset.hits.split(" ").map(Number);
+    function update() {
+      var here = Number((window.location.hash.match(/^#p(\d+)$/) || [])[1] || 0);
+      var at = hits.indexOf(here);
+      var after = hits.filter(function (n) { return n > here; });
+      var before = hits.filter(function (n) { return n < here; });
+      next.setAttribute("href", "#p" + (after.length ? after[0] : hits[0]));
+      prev.setAttribute("href", "#p" + (before.length ? before[before.length - 1] : hits[hits.length - 1]));
+      position.textContent = at >= 0 ? "Hit " + (at + 1) + " of " + hits.length
+                                     : hits.length + (hits.length === 1 ? " hit" : " hits");
+    }
+    window.addEventListener("hashchange", update);
+    update();
+    document.addEventListener("keydown", function (event) {
+      if ((event.key !== "n" && event.key !== "p") || event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      event.preventDefault();
+      window.location.hash = (event.key === "n" ? next : prev).getAttribute("href");
+    });
+  }
+
   function ready() {
+    hitSteps();
     slashToSearch();
     autoApplySources();
     tidyAddresses();
