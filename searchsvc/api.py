@@ -23,6 +23,7 @@ from .openapi import CSV_COLUMNS, openapi_document
 from .params import (
     RelatedParams,
     SearchParams,
+    catalog_filters,
     check_query,
     check_window,
     parse_params,
@@ -42,7 +43,8 @@ def search():
     settings = search_engine.settings
     given: SearchParams = parse_params(SearchParams, request.args)
     fmt = given.format
-    wanted = to_request(given, settings)
+    wanted = to_request(given, settings,
+                        catalog_filters(request.args, search_engine.catalog_facets()))
     if fmt == "json":
         check_window(wanted, settings)
         return jsonify(search_engine.search(wanted).to_dict())
@@ -162,7 +164,12 @@ def health():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(engine().settings))
+    search_engine = engine()
+    try:
+        facets = search_engine.catalog_facets()
+    except SearchError:  # no index yet: the document without its facets
+        facets = ()
+    return jsonify(openapi_document(search_engine.settings, facets))
 
 
 def not_found(_error=None):

@@ -72,6 +72,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             on_problem=warn,
             workers=args.workers,
             strict=args.strict,
+            facets=tuple(args.facet) if args.facet else None,
         )
     except StrictBuildError as error:
         close()
@@ -201,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fail (exit 1, live index unchanged) if anything was skipped")
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                        help="processes reading files for a large corpus (default: all cores)")
+    index.add_argument("--facet", action="append", metavar="COLUMN",
+                       help="offer this catalog column (or JSON Lines field) as a facet and"
+                            " filter, values separated by ';' (repeatable; default: the"
+                            " live index's facets)")
     index.set_defaults(handler=cmd_index)
 
     find = commands.add_parser("search", help="search the index from the command line")

@@ -296,7 +296,9 @@ def read_jsonl(path: Path, report: Report) -> Iterator[Article]:
             else:
                 report(Problem(path.name, "skipped line: needs 'text' or 'paragraphs'", number))
                 continue
-            meta = {k: str(v) for k, v in record.items() if k not in ("text", "paragraphs") and v}
+            # A list (["cocoa", "coffee"]) is several values, as "cocoa;coffee" in a catalog.
+            meta = {k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                    for k, v in record.items() if k not in ("text", "paragraphs") and v}
             if not text.strip() and not meta.get("title"):
                 report(Problem(path.name, "skipped line: empty article", number))
                 continue

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .analysis import fold
 from .errors import SearchError
 from .fields import UNDATED, source_key
 
@@ -36,22 +37,50 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
     return date.isoformat()
 
 
+def value_key(value: str) -> str:
+    """What a catalog facet filter matches: the value folded (case, accents, spaces)."""
+    return fold(" ".join(value.split()))
+
+
+def values_of(cell: object) -> list[str]:
+    """A catalog cell's values: ``;``-separated, trimmed, empty ones left out."""
+    if cell is None:
+        return []
+    parts = cell if isinstance(cell, list) else str(cell).split(";")
+    seen: dict[str, str] = {}
+    for part in parts:
+        value = " ".join(str(part).split())
+        if value and value_key(value) not in seen:
+            seen[value_key(value)] = value
+    return list(seen.values())
+
+
 @dataclass(frozen=True)
 class Filters:
     sources: tuple[str, ...] = ()  # source keys, any of them
     date_from: str | None = None  # inclusive ISO days
     date_to: str | None = None
+    # Catalog facets: (name, folded values): any value of one facet, and every facet.
+    catalog: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def make(cls, sources: list[str] | tuple[str, ...] = (), date_from: str | None = None,
-             date_to: str | None = None) -> Filters:
+             date_to: str | None = None,
+             catalog: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Filters:
         keys = tuple(dict.fromkeys(source_key(s) for s in sources if s and s.strip()))
         start = date_bound(date_from, "from", end=False) if date_from else None
         stop = date_bound(date_to, "to", end=True) if date_to else None
         if start and stop and start > stop:
             raise SearchError("invalid_range", f"from ({date_from}) is after to ({date_to})",
                               "from")
-        return cls(keys, start, stop)
+        chosen = tuple((name, folded) for name, values in catalog
+                       if (folded := tuple(dict.fromkeys(
+                           value_key(v) for v in values if v.strip()))))
+        return cls(keys, start, stop, chosen)
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The values (folded) chosen for a catalog facet."""
+        return next((values for name, values in self.catalog if name == facet), ())
 
     @property
     def has_dates(self) -> bool:

@@ -60,9 +60,11 @@ class SearchRequest:
     fuzzy: bool = True
     strict: bool = False
     collapse: bool = True  # fold later versions of a story under the earliest
+    # Catalog facet filters: (facet name, values), any value of a facet, every facet.
+    catalog: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def filters(self) -> Filters:
-        return Filters.make(self.sources, self.date_from, self.date_to)
+        return Filters.make(self.sources, self.date_from, self.date_to, self.catalog)
 
     @property
     def first(self) -> int:
@@ -190,7 +192,15 @@ class SearchResponse:
                           day=self.facets["day"]),
             suggestion=self.suggestion,
         )
-        return asdict(body)
+        data = asdict(body)
+        # The index's catalog facets (topics, places…): by name, as the schema's
+        # additionalProperties say.
+        for name, values in r.filters().catalog:
+            data["filters"][name] = list(values)
+        for name, buckets in self.facets.items():
+            if name not in ("source", "month", "day"):
+                data["facets"][name] = [asdict(bucket) for bucket in buckets]
+        return data
 
 
 # ------------------------------------------------------------------ the search body's parts

@@ -61,7 +61,25 @@ def schemas() -> dict[str, dict]:
         schema = TypeAdapter(body).json_schema(mode="serialization", ref_template=REF)
         out.update(schema.pop("$defs", {}))
         out[name] = schema
+    # Catalog facets are the index's (searchsvc index --facet topics): one more list of
+    # buckets under facets, and one more list of values in the filters echo, each.
+    out["Facets"]["additionalProperties"] = {
+        "type": "array", "items": {"$ref": REF.format(model="Bucket")},
+        "description": "a catalog facet of the index (searchsvc index --facet NAME), most"
+                       " articles first; a selected value is listed even with 0"}
+    out["FiltersEcho"]["additionalProperties"] = {
+        "type": "array", "items": {"type": "string"},
+        "description": "a catalog facet's selected values (folded lower case)"}
     return {name: _clean(schema) for name, schema in out.items()}
+
+
+def facet_parameters(names: tuple[str, ...]) -> list[dict]:
+    """The query parameters of an index's catalog facets (``topics=cocoa``)."""
+    return [{"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+             "description": f"only articles with one of these {name} (a catalog facet of this"
+                            " index; repeat for several, any of them matches; case and"
+                            " accents do not matter)",
+             "schema": {"type": "array", "items": {"type": "string"}}} for name in names]
 
 
 def _not_null(schema: dict) -> dict:
@@ -119,11 +137,11 @@ def _export_headers(settings: Settings) -> dict:
     }
 
 
-def _search_operation(settings: Settings) -> dict:
+def _search_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
     return {
         "operationId": "search",
         "summary": "Search paragraphs; results grouped by article or not",
-        "parameters": parameters(SearchParams, settings),
+        "parameters": parameters(SearchParams, settings) + facet_parameters(facets),
         "responses": {
             "200": {
                 "description": "format=json: one page of hits with facets; format=csv or jsonl:"
@@ -151,8 +169,9 @@ def _search_operation(settings: Settings) -> dict:
     }
 
 
-def openapi_document(settings: Settings | None = None) -> dict:
-    """The whole document; limits are those of ``settings`` (default: the shipped ones)."""
+def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] = ()) -> dict:
+    """The whole document; limits are those of ``settings`` (default: the shipped ones);
+    ``facets``: the served index's catalog facets, documented as parameters."""
     settings = settings or Settings()
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
@@ -167,7 +186,7 @@ def openapi_document(settings: Settings | None = None) -> dict:
         },
         "servers": [{"url": "/"}],
         "paths": {
-            "/api/search": {"get": _search_operation(settings)},
+            "/api/search": {"get": _search_operation(settings, facets)},
             "/api/articles/{id}": {"get": {
                 "operationId": "article",
                 "summary": "One article with all its paragraphs",

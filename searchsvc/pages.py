@@ -19,9 +19,17 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from .engine import Engine
 from .errors import NotFound, SearchError
 from .fields import UNDATED
-from .filters import Filters
+from .filters import Filters, value_key, values_of
 from .labels import article_label
-from .models import FirstReport, Highlights, Hit, SearchRequest, SearchResponse, first_reported
+from .models import (
+    Bucket,
+    FirstReport,
+    Highlights,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    first_reported,
+)
 from .params import check_query, check_window, search_request
 from .snippets import mark_all
 
@@ -104,11 +112,20 @@ class FormState:
 def state_args(args) -> dict:
     """The search state of ``args`` (a MultiDict) as url_for keyword arguments."""
     out: dict = {}
-    for key in STATE_KEYS:
+    facets = _facet_names()
+    for key in STATE_KEYS + facets:
         values = [v for v in args.getlist(key) if v.strip()]
         if values:
-            out[key] = values if key == "source" else values[0]
+            out[key] = values if key == "source" or key in facets else values[0]
     return out
+
+
+def _facet_names() -> tuple[str, ...]:
+    """The index's catalog facets (none while there is no index)."""
+    try:
+        return engine().catalog_facets()
+    except SearchError:
+        return ()
 
 
 def search_url(**params) -> str:
@@ -122,6 +139,7 @@ def link_args(req: SearchRequest, **changes) -> dict:
         "to": req.date_to, "sort": req.sort, "group": req.group, "page": req.page,
         "per_page": req.per_page, "fuzzy": req.fuzzy, "strict": req.strict,
         "collapse": req.collapse,
+        **{name: list(chosen) for name, chosen in req.catalog},
     }
     values.update(changes)
     defaults = SearchRequest()
@@ -163,6 +181,15 @@ class Result:
     versions: int = 0  # later versions of the story folded under this one
     missing: list[Chip] = field(default_factory=list)  # words it lacks, "must include" links
     first_report: bool = False  # related coverage: of the day the story was first reported
+
+
+@dataclass
+class CatalogGroup:
+    """One catalog facet's checkboxes on the page."""
+
+    name: str
+    label: str
+    buckets: list[Bucket]
 
 
 @dataclass
@@ -247,12 +274,19 @@ def _results(response: SearchResponse, wanted: Highlights | None = None) -> list
     return results
 
 
-def _chips(req: SearchRequest, filters: Filters, labels: dict[str, str]) -> list[Chip]:
+def _chips(req: SearchRequest, filters: Filters, labels: dict[str, str],
+           response: SearchResponse) -> list[Chip]:
     chips = []
     for key in filters.sources:
         remaining = [s for s in req.sources if source_keys([s]) != (key,)]
         chips.append(Chip(f"Source: {labels.get(key, key)}",
                           search_url(**link_args(req, source=remaining, page=None))))
+    for name, given in req.catalog:
+        shown = {b.value: b.label for b in response.facets.get(name, [])}
+        for key in filters.selected(name):
+            remaining = [v for v in given if value_key(v) != key]
+            chips.append(Chip(f"{name.replace('_', ' ').capitalize()}: {shown.get(key, key)}",
+                              search_url(**link_args(req, page=None, **{name: remaining}))))
     if req.date_from and req.date_to and req.date_from == req.date_to:
         chips.append(Chip(f"Date: {human_date(req.date_from)}",
                           search_url(**link_args(req, **{"from": None, "to": None, "page": None}))))
@@ -411,7 +445,8 @@ def search_page():
     try:
         # The page lists articles (group=paragraph is for the API and exports).
         search_engine = engine()
-        req = replace(search_request(request.args, search_engine.settings), group="article")
+        req = replace(search_request(request.args, search_engine.settings,
+                                     search_engine.catalog_facets()), group="article")
         check_window(req, search_engine.settings)
         response = search_engine.search(req)
     except SearchError as error:
@@ -429,7 +464,7 @@ def search_page():
                      deep_jsonl_href=url_for("api.search", **deep, format="jsonl"))
     filters = req.filters()
     labels = {b.value: b.label for b in response.facets["source"]}
-    chips = _chips(req, filters, labels)
+    chips = _chips(req, filters, labels, response)
     export = link_args(req, page=None, per_page=None)
     suggestion = None
     if response.suggestion:
@@ -451,7 +486,10 @@ def search_page():
         chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
         chips=chips,
         clear_href=search_url(**link_args(req, source=None, page=None,
-                                          **{"from": None, "to": None})),
+                                          **{"from": None, "to": None},
+                                          **{name: None for name, _ in req.catalog})),
+        catalog=[CatalogGroup(name, name.replace("_", " ").capitalize(), response.facets[name])
+                 for name in search_engine.catalog_facets() if name in response.facets],
         sorts=_sorts(req),
         pages=_pages(response) if response.pages > 1 else [],
         prev_href=search_url(**link_args(req, page=req.page - 1)) if req.page > 1 else None,
@@ -476,6 +514,7 @@ def article(article_id: str):
     except SearchError as error:
         return error_page(error)
     q = request.args.get("q", "")
+    facets = search_engine.catalog_facets()
     wanted = search_engine.highlights(q, fuzzy=request.args.get(
         "fuzzy", "true").lower() not in ("0", "false", "no", "off"))
     paragraphs = []
@@ -507,8 +546,14 @@ def article(article_id: str):
         paragraphs=paragraphs,
         hits=hits,
         back_href=search_url(**state) if searched else None,
-        shown_extra=[(k, v) for k, v in found.extra.items() if v and k in SHOWN_EXTRA],
-        other_extra=[(k, v) for k, v in found.extra.items() if v and k not in SHOWN_EXTRA],
+        # The index's catalog facets: each value a link to the archive filtered on it.
+        facet_links=[(name.replace("_", " ").capitalize(),
+                      [(value, search_url(**{name: value})) for value in values])
+                     for name in facets if (values := values_of(found.extra.get(name)))],
+        shown_extra=[(k, v) for k, v in found.extra.items()
+                     if v and k in SHOWN_EXTRA and k not in facets],
+        other_extra=[(k, v) for k, v in found.extra.items()
+                     if v and k not in SHOWN_EXTRA and k not in facets],
         url_ok=found.url.startswith(("http://", "https://")),
     )
 

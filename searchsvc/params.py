@@ -185,9 +185,37 @@ def _bounds(spec: Mapping[str, Any]) -> str:
     return f"from {low} to {high}" if high is not None else f"at least {low}"
 
 
-def search_request(params: Mapping[str, Any], settings: Settings) -> SearchRequest:
-    """A validated request; ``per_page`` defaults to, and may not pass, the settings'."""
-    return to_request(parse_params(SearchParams, params), settings)
+def search_request(params: Mapping[str, Any], settings: Settings,
+                   facets: tuple[str, ...] = ()) -> SearchRequest:
+    """A validated request; ``per_page`` defaults to, and may not pass, the settings'.
+    ``facets``: the index's catalog facets, whose parameters filter too."""
+    return to_request(parse_params(SearchParams, params), settings,
+                      catalog_filters(params, facets))
+
+
+MAX_FACET_VALUES = 100  # values of one facet in one request
+MAX_FACET_VALUE_CHARS = 200
+
+
+def catalog_filters(params: Mapping[str, Any], facets: tuple[str, ...],
+                    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``topics=cocoa&topics=coffee`` for each catalog facet of the index."""
+    chosen = []
+    for name in facets:
+        getlist = getattr(params, "getlist", None)
+        given = getlist(name) if getlist else params.get(name, [])
+        values = [given] if isinstance(given, str) else list(given or [])
+        values = [v for v in values if isinstance(v, str) and v.strip()]
+        if len(values) > MAX_FACET_VALUES:
+            raise SearchError("invalid_parameter", f"{name} is given {len(values)} times; at"
+                              f" most {MAX_FACET_VALUES}", name)
+        for value in values:
+            if len(value) > MAX_FACET_VALUE_CHARS or "\x00" in value:
+                raise SearchError("invalid_parameter", f"{name}={value[:40]!r}… is not a value"
+                                  f" (at most {MAX_FACET_VALUE_CHARS} characters)", name)
+        if values:
+            chosen.append((name, tuple(values)))
+    return tuple(chosen)
 
 
 def check_query(q: str, settings: Settings) -> None:
@@ -203,7 +231,8 @@ def check_query(q: str, settings: Settings) -> None:
                           f" most {settings.max_query_words:,}", "q")
 
 
-def to_request(given: SearchParams, settings: Settings) -> SearchRequest:
+def to_request(given: SearchParams, settings: Settings,
+               catalog: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> SearchRequest:
     check_query(given.q, settings)
     per_page = settings.default_per_page if given.per_page is None else given.per_page
     if per_page > settings.max_per_page:
@@ -222,6 +251,7 @@ def to_request(given: SearchParams, settings: Settings) -> SearchRequest:
         fuzzy=given.fuzzy,
         strict=given.strict,
         collapse=given.collapse,
+        catalog=catalog,
     )
     request.filters()  # validate dates as days (and from ≤ to) now, not mid-search
     return request

@@ -37,11 +37,17 @@ class Engine(Protocol):
     def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
               strict: bool = False, workers: int = 1, catalog: Path | None = None,
               on_article: Callable[[SourceArticle], None] | None = None,
-              on_problem: Callable[[Problem], None] | None = None) -> BuildSummary:
+              on_problem: Callable[[Problem], None] | None = None,
+              facets: tuple[str, ...] | None = None) -> BuildSummary:
         """Index the corpus folder and/or JSON Lines file; the new index replaces the live
         one only when complete (``update``: only what changed; ``strict``: any problem in
-        the input fails the build and the live index stays). Raises
+        the input fails the build and the live index stays; ``facets``: catalog columns
+        to offer as facets, None for the live index's). Raises
         :class:`~searchsvc.errors.BuildError`."""
+        ...
+
+    def catalog_facets(self) -> tuple[str, ...]:
+        """The catalog columns this index offers as facets (filters of the same name)."""
         ...
 
     def is_usable(self) -> bool:

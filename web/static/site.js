@@ -120,8 +120,34 @@
     });
   }
 
+  // A catalog facet with more than 10 values gets a box that narrows its list as you type.
+  function valueFilters() {
+    document.querySelectorAll("fieldset.catalog-facet").forEach(function (group) {
+      var items = group.querySelectorAll("li.check");
+      if (items.length <= 10) return;
+      var legend = group.querySelector("legend");
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "value-filter";
+      box.placeholder = "Filter values";
+      box.setAttribute("aria-label", "Filter " + (legend ? legend.textContent : "values"));
+      box.addEventListener("input", function () {
+        var wanted = box.value.trim().toLowerCase();
+        items.forEach(function (item) {
+          item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) < 0;
+        });
+      });
+      // Enter in the box must not submit the search form around nothing.
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault();
+      });
+      group.insertBefore(box, group.querySelector("ul"));
+    });
+  }
+
   function ready() {
     hitSteps();
+    valueFilters();
     slashToSearch();
     autoApplySources();
     tidyAddresses();

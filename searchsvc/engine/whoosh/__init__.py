@@ -44,10 +44,14 @@ class WhooshEngine:
     def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
               strict: bool = False, workers: int = 1, catalog: Path | None = None,
               on_article: Callable[[SourceArticle], None] | None = None,
-              on_problem: Callable[[Problem], None] | None = None) -> BuildSummary:
+              on_problem: Callable[[Problem], None] | None = None,
+              facets: tuple[str, ...] | None = None) -> BuildSummary:
         return index.build(self.root, corpus, jsonl, update=update, strict=strict,
                            workers=workers, catalog=catalog, on_article=on_article,
-                           on_problem=on_problem, settings=self.settings)
+                           on_problem=on_problem, settings=self.settings, facets=facets)
+
+    def catalog_facets(self) -> tuple[str, ...]:
+        return tuple(self._live.snapshot().catalog)
 
     def is_usable(self) -> bool:
         return index.is_usable(self.root)

@@ -37,9 +37,11 @@ from ... import __version__
 from ...corpus import Article, Problem, read_folder, read_jsonl
 from ...errors import BuildError, IndexProblem, StrictBuildError
 from ...fields import day_value, month_value, pid, source_key
+from ...filters import values_of
 from ...models import BuildSummary
 from ...settings import Settings
 from ...variants import NAME_SHARE, name_table, name_words
+from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
 from .schema import build_article_schema, build_schema
 from .tables import TABLES, read_columns, write_tables
@@ -247,11 +249,13 @@ def build(
     catalog: Path | None = None,
     strict: bool = False,
     settings: Settings | None = None,
+    facets: tuple[str, ...] | None = None,
 ) -> BuildSummary:
     """Build (or, with ``update``, refresh) the index in ``root`` and switch to it.
 
     ``catalog`` names a catalog.csv kept outside the corpus folder (default: its own).
-    With ``strict``, any problem in the input fails the build and the live index stays."""
+    With ``strict``, any problem in the input fails the build and the live index stays.
+    ``facets``: catalog columns to offer as facets (None: the live index's, if any)."""
     settings = settings or Settings()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -259,6 +263,7 @@ def build(
     with _BuildLock(root):
         _remove_killed_builds(root)
         live = live_path(root)
+        names = check_names(facets) if facets is not None else _live_facets(live)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         target = root / f"build-{stamp}-{os.getpid()}"
         partial = target.with_name(target.name + PARTIAL)
@@ -280,11 +285,12 @@ def build(
                 assert live is not None
                 shutil.copytree(live, partial)
                 meta = _update(partial, read_meta(live), articles, summary, on_article,
-                               reread, settings)
+                               reread, settings, names)
             else:
                 partial.mkdir()
-                meta = _full(partial, articles, summary, on_article, settings)
-            _write_tables(partial)
+                meta = _full(partial, articles, summary, on_article, settings, names)
+            meta["facets"] = list(names)
+            _write_tables(partial, meta)
             meta.update(built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         version=__version__)
             (partial / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -300,9 +306,19 @@ def build(
     return summary
 
 
-def _write_tables(path: Path) -> None:
-    """The committed indexes as arrays, for searching (tables.py), and which articles are
-    later versions of another (duplicates.py)."""
+def _live_facets(live: Path | None) -> tuple[str, ...]:
+    """The facets the live index was built with: a rebuild keeps them."""
+    if live is None:
+        return ()
+    try:
+        return tuple(read_meta(live).get("facets", ()))
+    except IndexProblem:
+        return ()
+
+
+def _write_tables(path: Path, meta: dict) -> None:
+    """The committed indexes as arrays, for searching (tables.py), which articles are
+    later versions of another (duplicates.py), and the catalog facets (catalog.py)."""
     for folder, columns in ((path, True), (path / ARTICLES, False)):
         # Plain file reads: with a memory map, whoosh3 copies all the postings into memory.
         ix = FileStorage(str(folder), supports_mmap=False, readonly=True).open_index()
@@ -310,12 +326,20 @@ def _write_tables(path: Path) -> None:
             write_tables(ix, folder / TABLES, columns=columns)
         finally:
             ix.close()
-    by_code = read_columns(path / TABLES).per_article()
+    per_paragraph = read_columns(path / TABLES)
+    by_code = per_paragraph.per_article()
     write_duplicates(path / TABLES, path / ARTICLES / TABLES, by_code.source, by_code.day)
+    files = meta.get("files", {})
+    write_catalog(path / TABLES, per_paragraph.article_ids, tuple(meta.get("facets", ())),
+                  {article_id: files.get(article_id, {}).get("facets", {})
+                   for article_id in per_paragraph.article_ids})
 
 
-def _record(meta: dict, article: Article) -> None:
+def _record(meta: dict, article: Article, facets: tuple[str, ...]) -> None:
     meta["files"][article.id] = {"hash": article.content_hash, "path": article.path}
+    found = {name: values for name in facets if (values := values_of(article.extra.get(name)))}
+    if found:
+        meta["files"][article.id]["facets"] = found
     meta["sources"][source_key(article.source)] = article.source
 
 
@@ -331,7 +355,7 @@ def _add(writers: tuple, article: Article, summary: BuildSummary) -> None:
 
 
 def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
-          on_article: OnArticle | None, settings: Settings) -> dict:
+          on_article: OnArticle | None, settings: Settings, facets: tuple[str, ...]) -> dict:
     ix = whoosh_index.create_in(str(path), build_schema(settings.stop_words))
     (path / ARTICLES).mkdir()
     article_ix = whoosh_index.create_in(str(path / ARTICLES),
@@ -342,7 +366,7 @@ def _full(path: Path, articles: Iterable[Article], summary: BuildSummary,
     try:
         for article in articles:
             _add(writers, article, summary)
-            _record(meta, article)
+            _record(meta, article, facets)
             summary.articles += 1
             if on_article:
                 on_article(article)
@@ -383,7 +407,7 @@ def _ignore(_problem: Problem) -> None:
 
 def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSummary,
             on_article: OnArticle | None, reread: Callable[[], Iterable[Article]],
-            settings: Settings) -> dict:
+            settings: Settings, facets: tuple[str, ...]) -> dict:
     """Add the new articles to the copy of the live build in ``path``.
 
     If an article changed or was removed, rebuild from ``reread()`` instead: deleted entries
@@ -410,7 +434,7 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
             else:
                 summary.changed += 1
                 appending = False
-            _record(meta, article)
+            _record(meta, article, facets)
             summary.articles += 1
             if on_article:
                 on_article(article)
@@ -431,7 +455,7 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
     shutil.rmtree(path)
     path.mkdir()
     rebuilt = BuildSummary(path=summary.path)
-    meta = _full(path, reread(), rebuilt, None, settings)
+    meta = _full(path, reread(), rebuilt, None, settings, facets)
     summary.paragraphs, summary.title_only = rebuilt.paragraphs, rebuilt.title_only
     return meta
 

@@ -28,6 +28,7 @@ from ...errors import Unavailable
 from ...settings import Settings
 from ...spelling import Lexicon
 from .array_query import Context
+from .catalog import CatalogFacet, read_catalog
 from .duplicates import FILE as DUPLICATES
 from .index import ARTICLES, IndexOutdated, live_path, read_meta
 from .scoring import weighting
@@ -83,6 +84,7 @@ class Snapshot:
     article_tables: Tables  # the article index's postings
     article_docnum: np.ndarray  # article code (columns.article_ids) -> docnum in ``articles``
     articles_by_code: ArticleColumns
+    catalog: dict[str, CatalogFacet]  # the catalog facets, by name (catalog.py)
     settings: Settings
     _indexes: tuple  # the paragraph and the article whoosh indexes
     _mine: _Searchers = field(default_factory=_Searchers)
@@ -177,6 +179,7 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
                                     dtype=np.int32)
         by_code = ArticleColumns.make(columns, article_docnum,
                                       np.load(path / TABLES / DUPLICATES, mmap_mode="r"))
+        catalog = read_catalog(path / TABLES)
     # The answers go over HTTP: no server path in them; the details go to the server's log.
     except IndexOutdated as error:
         log.warning("%s", error)
@@ -189,7 +192,7 @@ def open_snapshot(path: Path, settings: Settings, mmap: bool = False) -> Snapsho
             " `searchsvc index`",
         ) from None
     return Snapshot(meta, Path(path), columns, tables, article_tables, article_docnum,
-                    by_code, settings, (paragraph_ix, article_ix))
+                    by_code, catalog, settings, (paragraph_ix, article_ix))
 
 
 class LiveIndex:

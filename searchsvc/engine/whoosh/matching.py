@@ -47,7 +47,14 @@ from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder, name_words
 from .array_query import Matches, run, run_best
 from .duplicates import fold
-from .facets import FilterMasks, Matched, counts, date_buckets, source_buckets
+from .facets import (
+    FilterMasks,
+    Matched,
+    catalog_buckets,
+    counts,
+    date_buckets,
+    source_buckets,
+)
 from .live import Snapshot
 from .parsing import ParsedQuery, describe, highlights, paragraph_words, parse, typed_words
 from .related import SLOP, key_terms, pairs_of, related_scores
@@ -112,7 +119,7 @@ def _matching_articles(snapshot: Snapshot, tier_query: wq.Query) -> np.ndarray:
 
 def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Match:
     cols, by_code = snapshot.columns, snapshot.articles_by_code
-    masks = FilterMasks.make(cols, filters)
+    masks = FilterMasks.make(cols, filters, snapshot.catalog)
     parsed = _parse(snapshot, request) if request.q.strip() else \
         ParsedQuery(text="", query=wq.Every())
     if parsed.is_empty:
@@ -254,6 +261,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
             "source": source_buckets(cols, match.matched, match.masks, filters, names),
             "month": date_buckets(cols, match.matched, match.masks, filters, 7),
             "day": date_buckets(cols, match.matched, match.masks, filters, 10),
+            **{name: catalog_buckets(facet, cols, match.matched, match.masks, filters)
+               for name, facet in snapshot.catalog.items()},
         },
     )
     if request.q.strip() and (total_articles < settings.suggest_below or response.relaxed):
