@@ -518,3 +518,50 @@ def test_next_and_previous_hit_by_key_and_button(watched, base):
     page.keyboard.type(" np")
     assert page.input_value("#q") == "Soleimani np"
     assert page.evaluate("location.hash") == "#p17"
+
+
+# ------------------------------------------------------------------ catalog facets
+
+
+@pytest.fixture(scope="module")
+def faceted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import json
+
+    from tests.test_catalog_facets import RECORDS
+
+    folder = tmp_path_factory.mktemp("faceted")
+    jsonl = folder / "articles.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    index.build(folder / "index", None, jsonl, facets=("topics", "places"))
+    with running_server(folder / "index") as url:
+        yield url
+
+
+def test_ticking_a_catalog_value_filters_and_a_box_narrows_long_lists(browser, faceted):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(faceted + "/?q=cocoa")
+        topics = page.locator('fieldset[data-facet="topics"]')
+        labels = [" ".join(text.split()) for text in topics.locator("label").all_inner_texts()]
+        assert labels == ["Cocoa 2 articles", "prices 2 articles", "coffee 1 article",
+                          "crops 1 article"]
+        assert topics.locator(".value-filter").count() == 0  # four values: no box
+        with page.expect_navigation():
+            topics.get_by_label("coffee").check()  # applied at once
+        assert params(page.url) == {"q": ["cocoa"], "topics": ["coffee"]}
+        assert page.locator(".result").count() == 1
+        assert page.locator(".result-title").inner_text() == "Coffee prices"
+        assert page.evaluate("document.activeElement.value") == "coffee"  # focus kept
+
+        page.goto(faceted + "/?q=miscellaneous")
+        long_list = page.locator('fieldset[data-facet="topics"]')
+        assert long_list.locator("li.check:visible").count() == 12
+        long_list.locator(".value-filter").fill("07")
+        shown = long_list.locator("li.check:visible").all_inner_texts()
+        assert [" ".join(text.split()) for text in shown] == ["topic07 1 article"]
+        long_list.locator(".value-filter").fill("")
+        assert long_list.locator("li.check:visible").count() == 12
+    finally:
+        context.close()

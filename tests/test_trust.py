@@ -46,7 +46,7 @@ def reuters_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def engine(reuters_slice: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("reuters-slice-index")
-    index.build(root, reuters_slice)
+    index.build(root, reuters_slice, facets=("topics", "places"))
     opened = open_engine(root)
     yield opened
     opened.close()
@@ -135,3 +135,33 @@ def test_re_sent_wire_copies_fold_on_the_first_page(engine):
     every = engine.search(SearchRequest(q="oil prices OPEC", collapse=False))
     assert every.total_articles == response.total_articles + response.folded
     assert [h.title for h in every.hits].count("OPEC WANTS 18 DLR OIL PRICE - OAPEC OFFICIAL") == 2
+
+
+@pytest.mark.parametrize("q", ["cocoa", "interest rates", "oil prices OPEC"])
+def test_catalog_facet_counts_equal_the_catalog(engine, reuters_slice, q):
+    """Each topic and place bucket counts the matching articles whose catalog row has it."""
+    with (reuters_slice / "catalog.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    hits, page = [], 1
+    while True:
+        found = engine.search(SearchRequest(q=q, per_page=100, page=page))
+        hits += [hit.article_id for hit in found.hits]
+        if page >= found.pages:
+            break
+        page += 1
+    assert len(set(hits)) == len(hits) == found.total_articles  # every matching article seen
+    for name in ("topics", "places"):
+        expected: dict[str, int] = {}
+        for article_id in hits:
+            # a set: 16 Reuters rows name a place twice; an article counts once
+            for value in set(filter(None, rows[article_id][name].split(";"))):
+                expected[value] = expected.get(value, 0) + 1
+        counted = {b.value: b.articles for b in found.facets[name]}
+        assert counted == expected, name
+    # and filtering on the commonest place keeps only articles with it, all of them counted
+    top = max(expected, key=lambda value: expected[value])
+    narrowed = engine.search(SearchRequest(q=q, per_page=100, catalog=(("places", (top,)),)))
+    assert narrowed.hits and all(top in rows[hit.article_id]["places"].split(";")
+                                 for hit in narrowed.hits)
+    counted = {b.value: (b.articles, b.selected) for b in narrowed.facets["places"]}
+    assert counted[top] == (narrowed.total_articles, True)
