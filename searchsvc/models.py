@@ -412,6 +412,12 @@ class Health:
     paragraphs: Annotated[int, Field(ge=0, description="paragraphs in the index")]
     built_at: Annotated[str | None, Field(json_schema_extra={"format": "date-time"})]
     version: Annotated[str | None, Field(description="searchsvc version that built it")]
+    first_date: Annotated[str | None, Field(description="the oldest article's day (null when"
+                                            " none is dated)", json_schema_extra={
+                                                "format": "date"})] = None
+    last_date: Annotated[str | None, Field(description="the newest article's day (the page's"
+                                           " \"last 7 days\" count back from it)",
+                                           json_schema_extra={"format": "date"})] = None
 
 
 @dataclass

@@ -216,6 +216,8 @@ class Chart:
     bars: list[Bar]
     peak: int
     undated: int
+    ticks: list[str] = field(default_factory=list)  # axis labels, evenly spaced
+    up_href: str | None = None  # the enclosing period (zoom out), with a date filter
 
 
 def _first_paragraph(article_id: str) -> str:
@@ -317,13 +319,20 @@ def _months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def _chart(req: SearchRequest, filters: Filters, day_buckets, month_buckets) -> Chart | None:
-    """Matches per day (or month, or year for long spans), with empty periods as empty bars."""
+def _chart(req: SearchRequest, filters: Filters, day_buckets: list[Bucket]) -> Chart | None:
+    """Matches per day, month or year, whichever fits the span, with empty periods as empty
+    bars. With a date filter the chart shows the filtered period only (a month's days, a
+    year's months): clicking a bar drills down, and ``up_href`` goes back up."""
     undated = sum(b.articles for b in day_buckets if b.value == UNDATED)
-    days = {b.value: b for b in day_buckets if b.value != UNDATED}
+    low, high = filters.date_from, filters.date_to
+    days = {b.value: b for b in day_buckets if b.value != UNDATED
+            and (not low or b.value >= low) and (not high or b.value <= high)}
     if not days:
-        return Chart("day", [], 0, undated) if undated else None
-    first, last = min(days), max(days)
+        return Chart("day", [], 0, undated, up_href=_up_href(req, filters)) \
+            if undated or filters.has_dates else None
+    # A filter with both ends draws its whole period (a month's every day), else the matches'.
+    first = low if low and high else min(days)
+    last = high if low and high else max(days)
     span = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
     counts: dict[str, tuple[int, int]] = {}
     if span <= CHART_MAX_DAYS:
@@ -334,20 +343,24 @@ def _chart(req: SearchRequest, filters: Filters, day_buckets, month_buckets) -> 
             bucket = days.get(value)
             counts[value] = (bucket.articles, bucket.paragraphs) if bucket else (0, 0)
     else:
-        months = {b.value: b for b in month_buckets if b.value != UNDATED}
-        every = _months_between(min(months), max(months))
+        months: dict[str, list[int]] = {}
+        for value, bucket in days.items():  # a month's count: the sum of its days'
+            both = months.setdefault(value[:7], [0, 0])
+            both[0] += bucket.articles
+            both[1] += bucket.paragraphs
+        every = _months_between(first[:7], last[:7])
         if len(every) <= CHART_MAX_MONTHS:
             unit = "month"
             for value in every:
-                bucket = months.get(value)
-                counts[value] = (bucket.articles, bucket.paragraphs) if bucket else (0, 0)
+                articles, paragraphs = months.get(value, (0, 0))
+                counts[value] = (articles, paragraphs)
         else:
             unit = "year"  # an article has one date, so per-month counts add up
-            for year in range(int(min(months)[:4]), int(max(months)[:4]) + 1):
+            for year in range(int(first[:4]), int(last[:4]) + 1):
                 counts[str(year)] = (0, 0)
-            for value, bucket in months.items():
-                articles, paragraphs = counts[value[:4]]
-                counts[value[:4]] = (articles + bucket.articles, paragraphs + bucket.paragraphs)
+            for value, (articles, paragraphs) in months.items():
+                before = counts[value[:4]]
+                counts[value[:4]] = (before[0] + articles, before[1] + paragraphs)
     peak = max(articles for articles, _ in counts.values())
     bars = []
     for value, (articles, paragraphs) in counts.items():
@@ -367,7 +380,44 @@ def _chart(req: SearchRequest, filters: Filters, day_buckets, month_buckets) -> 
             in_range=in_range,
             selected=selected,
         ))
-    return Chart(unit, bars, peak, undated)
+    # Up to five labels along the axis, evenly spaced, so no bar needs hovering to place.
+    spots = sorted({round(i * (len(bars) - 1) / 4) for i in range(5)}) if len(bars) > 1 \
+        else [0]
+    ticks = [bars[i].label for i in spots]
+    return Chart(unit, bars, peak, undated, ticks=ticks, up_href=_up_href(req, filters))
+
+
+def _up_href(req: SearchRequest, filters: Filters) -> str | None:
+    """The period around the filtered one (a day's month, a month's year, a year's whole
+    archive), or None without a date filter."""
+    if not filters.has_dates:
+        return None
+    low, high = filters.date_from or "", filters.date_to or ""
+    for width in (7, 4):  # the month, then the year, holding the whole range
+        if low[:width] == high[:width] and (low, high) != _bounds(low[:width]):
+            return search_url(**link_args(req, page=None,
+                                          **{"from": low[:width], "to": low[:width]}))
+    return search_url(**link_args(req, page=None, **{"from": None, "to": None}))
+
+
+def _bounds(period: str) -> tuple[str | None, str | None]:
+    whole = Filters.make((), period, period)
+    return whole.date_from, whole.date_to
+
+
+def _presets(req: SearchRequest, filters: Filters, newest: str | None) -> list[Chip]:
+    """The archive's last 7, 30 and 365 days, counted back from its newest article."""
+    if not newest:
+        return []
+    last = dt.date.fromisoformat(newest)
+    out = []
+    for days in (7, 30, 365):
+        start = (last - dt.timedelta(days=days - 1)).isoformat()
+        chosen = (filters.date_from, filters.date_to) == (start, newest)
+        out.append(Chip(f"{days} days", search_url(**link_args(
+            req, page=None, **{"from": start, "to": newest}))) if not chosen
+            else Chip(f"{days} days", ""))
+    return out
 
 
 def _pages(response: SearchResponse) -> list[dict]:
@@ -483,7 +533,9 @@ def search_page():
         first_page_href=search_url(**link_args(req, page=None)),
         export_limit=search_engine.settings.export_limit,
         sources=response.facets["source"],
-        chart=_chart(req, filters, response.facets["day"], response.facets["month"]),
+        chart=_chart(req, filters, response.facets["day"]),
+        presets=_presets(req, filters, search_engine.health().last_date),
+        newest=search_engine.health().last_date,
         chips=chips,
         clear_href=search_url(**link_args(req, source=None, page=None,
                                           **{"from": None, "to": None},

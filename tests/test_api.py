@@ -280,9 +280,11 @@ def test_sources_and_health(client):
         {"key": "zero hedge", "name": "Zero Hedge", "articles": 1, "paragraphs": 14},
     ]}
     health = client.get("/api/health").get_json()
-    assert list(health) == ["status", "articles", "paragraphs", "built_at", "version"]
+    assert list(health) == ["status", "articles", "paragraphs", "built_at", "version",
+                            "first_date", "last_date"]
     assert (health["status"], health["articles"], health["paragraphs"], health["version"]) == (
         "ok", 4, 59, __version__)
+    assert (health["first_date"], health["last_date"]) == ("2020-12-10", "2020-12-31")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", health["built_at"])
 
 

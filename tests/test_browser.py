@@ -565,3 +565,34 @@ def test_ticking_a_catalog_value_filters_and_a_box_narrows_long_lists(browser, f
         assert long_list.locator("li.check:visible").count() == 12
     finally:
         context.close()
+
+
+def test_clicking_a_month_bar_shows_its_days_and_zoom_out_returns(browser, faceted):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(faceted + "/?q=cocoa+OR+miscellaneous")  # 1 Jan to 1 Feb 2021: months
+        assert page.locator("#chart-caption").inner_text().startswith("Articles per month")
+        assert page.locator(".chart .axis").inner_text().split("\n") == ["Jan 2021", "Feb 2021"]
+        with page.expect_navigation():
+            page.locator("a.bar", has_text="Jan 2021").click()
+        assert params(page.url) == {"q": ["cocoa OR miscellaneous"], "from": ["2021-01"],
+                                    "to": ["2021-01"]}
+        assert page.locator("#chart-caption").inner_text().startswith("Articles per day")
+        assert page.locator(".bars li").count() == 31  # every day of January
+        assert page.locator("a.bar").count() == 4  # the four days with articles
+        with page.expect_navigation():
+            page.locator("a.bar", has_text="3 Jan 2021").click()
+        assert page.locator(".bars li").count() == 1  # a chosen day is a day
+        with page.expect_navigation():
+            page.get_by_role("link", name="← Zoom out").click()
+        assert params(page.url)["from"] == ["2021-01"]
+        with page.expect_navigation():
+            page.get_by_role("link", name="← Zoom out").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="← Zoom out").click()
+        assert "from" not in params(page.url)
+        assert page.locator("#chart-caption").inner_text().startswith("Articles per month")
+    finally:
+        context.close()

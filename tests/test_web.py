@@ -240,9 +240,8 @@ def test_month_and_year_charts_for_long_spans():
     request = SearchRequest(q="x")
     filters = request.filters()
     days = [bucket("2020-01-05", 1), bucket("2020-06-01", 3), bucket("undated", 2)]
-    months = [bucket("2020-01", 1), bucket("2020-06", 3), bucket("undated", 2)]
     with create_app("/nonexistent").test_request_context():
-        chart = pages._chart(request, filters, days, months)
+        chart = pages._chart(request, filters, days)
         assert chart.unit == "month" and chart.undated == 2
         assert [b.value for b in chart.bars] == [f"2020-{m:02d}" for m in range(1, 7)]
         assert [b.level for b in chart.bars] == [7, 0, 0, 0, 0, 20]
@@ -250,8 +249,7 @@ def test_month_and_year_charts_for_long_spans():
         assert query_of(chart.bars[5].href) == {"q": ["x"], "from": ["2020-06"], "to": ["2020-06"]}
 
         long_days = [bucket("2001-03-01", 1), bucket("2020-06-01", 3)]
-        long_months = [bucket("2001-03", 1), bucket("2020-06", 3)]
-        chart = pages._chart(request, filters, long_days, long_months)
+        chart = pages._chart(request, filters, long_days)
         assert chart.unit == "year" and len(chart.bars) == 20
         assert chart.bars[0].value == "2001" and chart.bars[-1].articles == 3
 
@@ -686,3 +684,33 @@ def test_a_search_offers_its_atom_feed(client):
     assert (alternate["type"], alternate["href"]) == ("application/atom+xml", feed)
     assert doc.hrefs("Subscribe") == [feed]
     assert client.get(feed).status_code == 200
+
+
+def test_a_date_filter_draws_its_own_period_with_a_way_back_up(client):
+    month = Elements(get(client, "/?q=Soleimani&from=2020-12&to=2020-12"))
+    bars = [h for h, _ in month.links if re.search(r"from=(2020-12-\d\d)&to=\1$", h)]
+    assert len(bars) == 3  # days with matches are links: 10, 11 and 31 December
+    page = get(client, "/?q=Soleimani&from=2020-12&to=2020-12")
+    assert page.count('<span class="bar empty"') == 28  # the month's other days, drawn empty
+    assert month.hrefs("← Zoom out") == ["/?q=Soleimani&from=2020&to=2020"]
+    # five labels along the axis: 1, 9, 16, 23 and 31 December
+    assert re.findall(r'<div class="axis"[^>]*>\s*(.*?)\s*</div>', squash(page)) == [
+        "<span>1 Dec 2020</span><span>9 Dec 2020</span><span>16 Dec 2020</span>"
+        "<span>23 Dec 2020</span><span>31 Dec 2020</span>"]
+    day = Elements(get(client, "/?q=Soleimani&from=2020-12-31&to=2020-12-31"))
+    assert day.hrefs("← Zoom out") == ["/?q=Soleimani&from=2020-12&to=2020-12"]
+    year = Elements(get(client, "/?q=Soleimani&from=2020&to=2020"))
+    assert year.hrefs("← Zoom out") == ["/?q=Soleimani"]
+    assert not Elements(get(client, "/?q=Soleimani")).hrefs("← Zoom out")
+
+
+def test_presets_count_back_from_the_newest_article(client):
+    doc = Elements(get(client, "/?q=Soleimani"))
+    assert doc.hrefs("7 days") == ["/?q=Soleimani&from=2020-12-25&to=2020-12-31"]
+    assert doc.hrefs("30 days") == ["/?q=Soleimani&from=2020-12-02&to=2020-12-31"]
+    # 365 days back from 31 Dec of a leap year start on 2 January
+    assert doc.hrefs("365 days") == ["/?q=Soleimani&from=2020-01-02&to=2020-12-31"]
+    page = get(client, "/?q=Soleimani&from=2020-12-25&to=2020-12-31")
+    assert '<strong aria-current="true">7 days</strong>' in page
+    assert "(to 31 Dec 2020, the newest article)" in page
+    assert "A year (2020), a month (2020-12) or a day (2020-12-31)." in page

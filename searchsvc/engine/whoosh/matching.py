@@ -641,6 +641,8 @@ def sources(snapshot: Snapshot) -> list[Source]:
 
 def health(snapshot: Snapshot) -> Health:
     meta = snapshot.meta
+    dated = [day for day in snapshot.columns.days if day != UNDATED]  # sorted
     return Health(status="ok", articles=meta.get("articles", 0),
                   paragraphs=meta.get("paragraphs", 0), built_at=meta.get("built_at"),
-                  version=meta.get("version"))
+                  version=meta.get("version"), first_date=dated[0] if dated else None,
+                  last_date=dated[-1] if dated else None)
