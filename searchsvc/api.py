@@ -51,7 +51,7 @@ def search():
     if fmt == "atom":
         return _feed(search_engine, wanted)
     # Ranked before streaming, so that errors stay 4xx.
-    rows = search_engine.export(wanted, settings.export_limit)
+    rows = search_engine.export(wanted, settings.export_limit, given.rows)
     if fmt == "csv":
         body, mimetype = _csv(rows), "text/csv; charset=utf-8"
     else:
@@ -59,8 +59,8 @@ def search():
     # Rows are ranked already and the generators need no request context; the charset
     # is in the content type once (mimetype= would add a second).
     response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{export_name(wanted.q, fmt)}"'
+    name = export_name(wanted.q, fmt, articles=given.rows == "article")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Total-Rows"] = str(len(rows))
     response.headers["X-Total-Matches"] = str(rows.total)
     response.headers["X-Export-Limit"] = str(settings.export_limit)
@@ -86,17 +86,19 @@ def _feed(search_engine: Engine, wanted: SearchRequest) -> Response:
     return Response(body, content_type=FEED_TYPE)
 
 
-def export_name(q: str, fmt: str, today: dt.date | None = None) -> str:
-    """``cocoa-prices-2026-11-29.csv``: the search's words and the day, for the file."""
+def export_name(q: str, fmt: str, today: dt.date | None = None, articles: bool = False) -> str:
+    """``cocoa-prices-2026-11-29.csv``: the search's words and the day, for the file
+    (``cocoa-prices-articles-2026-11-29.csv`` for one row per article)."""
     words = "-".join(re.findall(r"[a-z0-9]+", fold(q)))[:60].strip("-") or "archive"
-    return f"{words}-{(today or dt.date.today()).isoformat()}.{fmt}"
+    kind = "-articles" if articles else ""
+    return f"{words}{kind}-{(today or dt.date.today()).isoformat()}.{fmt}"
 
 
 def _capped(rows: ExportRows) -> str | None:
     """What the file's last line says when the export stops before the last match."""
     if rows.total <= len(rows):
         return None
-    return (f"truncated: the first {len(rows):,} of {rows.total:,} matching paragraphs; narrow"
+    return (f"truncated: the first {len(rows):,} of {rows.total:,} matching {rows.unit}; narrow"
             " the search (from=, to=, source=) to export the rest")
 
 

@@ -297,9 +297,11 @@ class ExportRow:
 
 class ExportRows(Sequence[ExportRow]):
     """The rows of an export, each read when it is reached (an export streams), and
-    ``total``: every matching paragraph, more than ``len(rows)`` when the export is capped."""
+    ``total``: every match, more than ``len(rows)`` when the export is capped; ``unit``:
+    what a row is, "paragraphs" or "articles" (one row per article)."""
 
     total: int
+    unit: str = "paragraphs"
 
     @abstractmethod
     def __len__(self) -> int: ...

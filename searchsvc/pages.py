@@ -555,6 +555,8 @@ def search_page():
         atom_href=url_for("api.search", **{k: v for k, v in export.items() if k != "sort"},
                           format="atom"),
         jsonl_href=url_for("api.search", **export, format="jsonl"),
+        article_csv_href=url_for("api.search", **export, format="csv", rows="article"),
+        article_jsonl_href=url_for("api.search", **export, format="jsonl", rows="article"),
     )
 
 

@@ -106,6 +106,10 @@ class SearchParams:
         description="fold later versions of a story from the same source (wire copies re-sent"
                     " with small changes) under the earliest: true (default) or false"),
         Flag] = True
+    rows: Annotated[Literal["paragraph", "article"], Field(
+        description="for csv and jsonl: paragraph (default), one row per matching paragraph;"
+                    " article, one row per matching article in the order of the pages, with"
+                    " its score and its best paragraph"), Choice] = "paragraph"
     format: Annotated[Literal["json", "csv", "jsonl", "atom"], Field(
         description=f"json (default, one page); csv or jsonl: every matching paragraph (up to"
                     f" {_DEFAULTS.export_limit}), ungrouped, in the requested order; page,"

@@ -71,7 +71,7 @@ def test_contract_names_the_limits():
     search = DOC["paths"]["/api/search"]["get"]
     params = {p["name"]: p for p in search["parameters"]}
     assert list(params) == ["q", "source", "from", "to", "sort", "group", "page", "per_page",
-                            "fuzzy", "strict", "collapse", "format"]
+                            "fuzzy", "strict", "collapse", "rows", "format"]
     assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert str(MAX_WINDOW) in params["page"]["description"]
     assert str(EXPORT_LIMIT) in params["format"]["description"]
@@ -625,3 +625,24 @@ def test_atom_feed_keeps_filters_and_errors_stay_json(client):
     assert [e.author for e in feed.entries] == ["AMN"]
     bad = client.get("/api/search?q=Soleimani&from=2020-13&format=atom")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "from"
+
+
+def test_article_export_follows_the_pages(client):
+    response = client.get("/api/search?q=bombers+Minot&format=csv&rows=article")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="bombers-minot-articles-')
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    page = client.get("/api/search?q=bombers+Minot&per_page=100").get_json()
+    # one row per article, in the page's order, with its score and its best paragraph
+    assert [(r["article_id"], int(r["paragraph"]), float(r["score"])) for r in rows] == [
+        (h["article_id"], h["paragraphs"][0]["number"], h["score"]) for h in page["hits"]]
+    assert response.headers["X-Total-Rows"] == response.headers["X-Total-Matches"] == str(
+        page["total"]["articles"])
+    newest = client.get("/api/search?q=bombers&format=jsonl&rows=article&sort=newest")
+    lines = [json.loads(line) for line in newest.get_data(as_text=True).splitlines()]
+    dates = [line["date"] for line in lines]
+    assert dates == sorted(dates, reverse=True) and len(lines) == len({line["article_id"]
+                                                                        for line in lines})
+    bad = client.get("/api/search?q=bombers&format=csv&rows=articles")
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "rows"

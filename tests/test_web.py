@@ -334,10 +334,15 @@ def test_bad_parameters_are_shown_in_the_page(client, url, message, invalid):
 
 def test_export_links_carry_the_search(client):
     doc = Elements(get(client, "/?q=Soleimani&source=cnn&sort=newest&page=1"))
-    (csv_link,) = doc.hrefs("CSV")
-    (jsonl_link,) = doc.hrefs("JSON Lines")
+    (csv_link,) = doc.exact("CSV")
+    (jsonl_link,) = doc.exact("JSON Lines")
     assert csv_link == "/api/search?q=Soleimani&source=cnn&sort=newest&format=csv"
     assert jsonl_link == "/api/search?q=Soleimani&source=cnn&sort=newest&format=jsonl"
+    # and one row per article
+    assert doc.hrefs("CSV (one row per article)") == [
+        "/api/search?q=Soleimani&source=cnn&sort=newest&format=csv&rows=article"]
+    assert doc.hrefs("JSON Lines (one row per article)") == [
+        "/api/search?q=Soleimani&source=cnn&sort=newest&format=jsonl&rows=article"]
     exported = client.get(csv_link)
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     rows = list(csv.DictReader(exported.get_data(as_text=True).splitlines()))

@@ -59,8 +59,10 @@ class Engine(Protocol):
         :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
         ...
 
-    def export(self, request: SearchRequest, limit: int) -> ExportRows:
-        """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
+    def export(self, request: SearchRequest, limit: int, rows: str = "paragraph") -> ExportRows:
+        """Every matching paragraph (up to ``limit``), in the request's order, ungrouped;
+        ``rows="article"``: every matching article instead, in the order of the pages, each
+        with its score and its best paragraph."""
         ...
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:

@@ -64,7 +64,9 @@ class WhooshEngine:
         # The time this answer took, whether computed now or remembered.
         return replace(response, took_ms=(time.perf_counter() - started) * 1000)
 
-    def export(self, request: SearchRequest, limit: int) -> ExportRows:
+    def export(self, request: SearchRequest, limit: int, rows: str = "paragraph") -> ExportRows:
+        if rows == "article":
+            return matching.export_articles(self._live.snapshot(), request, limit)
         return matching.export(self._live.snapshot(), request, limit)
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:

@@ -496,8 +496,9 @@ def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
 class _StoredRows(ExportRows):
     """Export rows in order, each read from the stored fields when reached."""
 
-    def __init__(self, snapshot: Snapshot, ranked: list[tuple[int, float]], total: int):
-        self.snapshot, self.ranked, self.total = snapshot, ranked, total
+    def __init__(self, snapshot: Snapshot, ranked: list[tuple[int, float]], total: int,
+                 unit: str = "paragraphs"):
+        self.snapshot, self.ranked, self.total, self.unit = snapshot, ranked, total, unit
 
     def __len__(self) -> int:
         return len(self.ranked)
@@ -511,6 +512,24 @@ class _StoredRows(ExportRows):
         return ExportRow(stored["article_id"], stored["para"], stored.get("title", ""),
                          stored.get("source_name", ""), None if day in (None, UNDATED) else day,
                          stored.get("url", ""), round(score, 4), stored.get("text", ""))
+
+
+def export_articles(snapshot: Snapshot, request: SearchRequest, limit: int) -> ExportRows:
+    """Every matching article (up to ``limit``), in the order of the request's pages: one
+    row each, with its article score and its best matching paragraph (its opening when it
+    matched by its headline alone)."""
+    match = _match(snapshot, request, request.filters())
+    order = _article_order(snapshot, match, request, limit)[:limit]
+    cols = snapshot.columns
+    chosen = np.asarray(sorted(code for code, _ in order), dtype=np.int64)
+    paragraphs = match.paragraphs
+    within = np.sort(paragraphs[np.isin(cols.article[paragraphs], chosen)])
+    best: dict[int, int] = {}
+    for docnum, _ in _ranked(snapshot, match, None, within):
+        best.setdefault(int(cols.article[docnum]), docnum)
+    opening = snapshot.articles_by_code.opening
+    rows = [(best.get(code, int(opening[code])), score or 0.0) for code, score in order]
+    return _StoredRows(snapshot, rows, match.total_articles, "articles")
 
 
 def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> ExportRows:
