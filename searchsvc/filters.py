@@ -19,7 +19,8 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
     match = _DATE.match(value.strip())
     if not match:
         raise SearchError("invalid_date",
-                          f"{param}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY",
+                          f"{param}={value.strip()[:40]} is not a date; use YYYY-MM-DD, YYYY-MM"
+                          " or YYYY",
                           param)
     year = int(match.group(1))
     month, day = (int(g) if g else None for g in match.groups()[1:])
@@ -31,9 +32,9 @@ def date_bound(value: str, param: str, *, end: bool) -> str:
             date = dt.date(year, month, last if end else 1)
         else:
             date = dt.date(year, month, day)
-    except ValueError as error:
-        raise SearchError("invalid_date", f"{param}={value!r} is not a date: {error}",
-                          param) from None
+    except ValueError:
+        raise SearchError("invalid_date", f"{param}={value.strip()[:40]} is not a date: "
+                          f"{_why_not(year, month, day)}", param) from None
     return date.isoformat()
 
 
@@ -53,6 +54,17 @@ def values_of(cell: object) -> list[str]:
         if value and value_key(value) not in seen:
             seen[value_key(value)] = value
     return list(seen.values())
+
+
+def _why_not(year: int, month: int | None, day: int | None) -> str:
+    """Why year-month-day is no day, in words."""
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month} (months are 01 to 12)"
+    if month is not None and day is not None and 1 <= year <= 9999:
+        last = calendar.monthrange(year, month)[1]
+        return (f"{calendar.month_name[month]} {year} has {last} days" if day > last
+                else "there is no day 0")
+    return "the year must be 0001 to 9999"
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,18 @@ def _chart(req: SearchRequest, filters: Filters, day_buckets: list[Bucket]) -> C
     return Chart(unit, bars, peak, undated, ticks=ticks, up_href=_up_href(req, filters))
 
 
+def _spellings(req: SearchRequest, response: SearchResponse) -> list[tuple[str, str]]:
+    """(the word as typed, its other spellings as a reader writes them): "Soleimani",
+    "Suleimani" rather than the index's folded "soleimani", "suleimani"."""
+    out = []
+    for word, others in response.variants.items():
+        typed = next((w for w in re.findall(r"[^\W_]+", req.q) if w.casefold() == word), word)
+        capital = typed[:1].isupper()
+        shown = [other.capitalize() if capital else other for other in others]
+        out.append((typed, ", ".join(shown)))
+    return out
+
+
 def _up_href(req: SearchRequest, filters: Filters) -> str | None:
     """The period around the filtered one (a day's month, a month's year, a year's whole
     archive), or None without a date filter."""
@@ -535,6 +547,9 @@ def search_page():
         sources=response.facets["source"],
         chart=_chart(req, filters, response.facets["day"]),
         presets=_presets(req, filters, search_engine.health().last_date),
+        spellings=_spellings(req, response),
+        exact_href=search_url(**link_args(req, fuzzy=False, page=None)),
+        fuzzy_href=search_url(**link_args(req, fuzzy=True, page=None)),
         newest=search_engine.health().last_date,
         chips=chips,
         clear_href=search_url(**link_args(req, source=None, page=None,
@@ -596,6 +611,8 @@ def article(article_id: str):
         label=article_label(found.title, found.source,
                             found.paragraphs[0].text if found.paragraphs else ""),
         untitled=not found.title.strip(),
+        # mark_all escapes the headline and adds only <mark>: the template renders it |safe.
+        title_html=mark_all(found.title, wanted) if q.strip() and found.title.strip() else None,
         q=q,
         paragraphs=paragraphs,
         hits=hits,

@@ -177,8 +177,8 @@ def _as_search_error(error: ValidationError, data: Mapping[str, Any],
     elif kind in ("bool_parsing", "bool_type"):
         message = f"{name}={raw!r} must be true or false"
     elif kind == "string_pattern_mismatch":
-        return SearchError("invalid_date", f"{name}={raw!r} is not a date; use YYYY-MM-DD,"
-                           " YYYY-MM or YYYY", name)
+        return SearchError("invalid_date", f"{name}={str(raw).strip()[:40]} is not a date; use"
+                           " YYYY-MM-DD, YYYY-MM or YYYY", name)
     else:
         message = f"{name}={raw!r}: {first['msg']}"
     return SearchError("invalid_parameter", message, name)

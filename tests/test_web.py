@@ -314,8 +314,8 @@ def test_query_errors_are_shown_in_the_page(client):
 
 
 @pytest.mark.parametrize(("url", "message", "invalid"), [
-    ("/?q=x&from=2020-13", "from=&#39;2020-13&#39; is not a date", "from"),
-    ("/?q=x&to=yesterday", "to=&#39;yesterday&#39; is not a date", "to"),
+    ("/?q=x&from=2020-13", "from=2020-13 is not a date: there is no month 13", "from"),
+    ("/?q=x&to=yesterday", "to=yesterday is not a date; use YYYY-MM-DD", "to"),
     ("/?q=x&from=2021&to=2020", "from (2021) is after to (2020)", "from"),
     ("/?q=x&page=abc", "page=&#39;abc&#39; is not a whole number", None),
     ("/?q=x&sort=sideways", "must be one of relevance, newest, oldest", None),
@@ -383,7 +383,7 @@ def test_only_search_layer_html_is_unescaped():
         uses += re.findall(r"\{\{\s*([^}|]+)\|safe\s*\}\}", text)
     # mark_all() escapes the headline and adds only <mark>, as for p.html
     assert sorted(u.strip() for u in uses) == ["p.html", "paragraph_html", "result.label_html",
-                                               "s.html"]
+                                               "s.html", "title_html"]
 
 
 # ------------------------------------------------------------------ the article view
@@ -719,3 +719,42 @@ def test_presets_count_back_from_the_newest_article(client):
     assert '<strong aria-current="true">7 days</strong>' in page
     assert "(to 31 Dec 2020, the newest article)" in page
     assert "A year (2020), a month (2020-12) or a day (2020-12-31)." in page
+
+
+def test_a_headline_match_says_so(tmp_path):
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(
+        '{"id": "t1", "title": "Cocoa talks collapse", "source": "Wire", "date": "2021-01-01",'
+        ' "text": ""}\n'
+        '{"id": "t2", "title": "Coffee", "source": "Wire", "date": "2021-01-02",'
+        ' "text": "Cocoa and coffee prices rose."}\n', encoding="utf-8")
+    index.build(tmp_path / "index", None, jsonl)
+    client = create_app(tmp_path / "index").test_client()
+    page = squash(get(client, "/?q=cocoa"))
+    assert ('<mark>Cocoa</mark> talks collapse</a></h2> <p class="result-meta"> <span'
+            ' class="source">Wire</span>') in page
+    assert '<span class="matched">matched in the headline</span>' in page
+    assert '<span class="matched">1 matching paragraph</span>' in page
+    article = squash(get(client, "/articles/t1?q=cocoa"))
+    assert '<h1 id="article-title"><mark>Cocoa</mark> talks collapse</h1>' in article
+    assert "<span>headline only</span>" in article and "0 paragraphs" not in article
+    assert "The words of <q>cocoa</q> are in the headline." in article
+
+
+def test_spellings_as_written_with_a_way_to_turn_them_off_and_on(client):
+    page = squash(get(client, "/?q=Soleimani"))
+    assert "Also matching other spellings: Suleimani for <q>Soleimani</q>." in page
+    doc = Elements(get(client, "/?q=Soleimani"))
+    assert doc.hrefs("Only the spelling typed") == ["/?q=Soleimani&fuzzy=false"]
+    exact = get(client, "/?q=Soleimani&fuzzy=false")
+    assert "Also matching" not in exact
+    assert Elements(exact).hrefs("Search them too") == ["/?q=Soleimani"]
+
+
+def test_echo_and_title_say_what_was_asked(client):
+    phrase = squash(get(client, '/?q="Persian+Gulf"'))
+    assert 'match <span class="query-echo">&#34;Persian Gulf&#34;</span>' in phrase
+    assert "“" not in phrase.split("query-echo")[1][:40]  # no quotes around the quotes
+    assert "<title>Soleimani (page 2) · News archive</title>" in get(
+        client, "/?q=Soleimani&per_page=1&page=2")
+    assert "<title>Soleimani · News archive</title>" in get(client, "/?q=Soleimani")
