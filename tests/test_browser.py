@@ -596,3 +596,36 @@ def test_clicking_a_month_bar_shows_its_days_and_zoom_out_returns(browser, facet
         assert page.locator("#chart-caption").inner_text().startswith("Articles per month")
     finally:
         context.close()
+
+
+# ------------------------------------------------------------------ phone: targets and width
+
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll('a, button, input, summary, select')]
+  .filter(e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden'
+      && !e.closest('.visually-hidden, .skip-link'); })
+  .map(e => { const r = e.getBoundingClientRect();
+    return {text: (e.textContent || e.name || '').trim().slice(0, 30), cls: e.className,
+            w: Math.round(r.width), h: Math.round(r.height)}; })
+  .filter(t => t.w < 24 || t.h < 24)"""
+
+
+def test_on_a_phone_every_target_is_24_px_and_nothing_is_wider_than_the_screen(browser, base):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        for path in ("/?q=Soleimani", "/?q=Soleimani&from=2020-12&to=2020-12",
+                     "/articles/000_a2d3934c72cc6993?q=Soleimani",
+                     "/paragraphs/000_a2d3934c72cc6993%237/related"):
+            page.goto(base + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            assert page.evaluate(SMALL_TARGETS_JS) == [], path
+        # the month's 31 bars keep 24 px each: the chart scrolls, not the page
+        page.goto(base + "/?q=Soleimani&from=2020-12&to=2020-12")
+        widths = page.locator(".bars li").evaluate_all(
+            "items => items.map(i => i.getBoundingClientRect().width)")
+        assert len(widths) == 31 and min(widths) >= 24
+    finally:
+        context.close()
