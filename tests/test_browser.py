@@ -629,3 +629,45 @@ def test_on_a_phone_every_target_is_24_px_and_nothing_is_wider_than_the_screen(b
         assert len(widths) == 31 and min(widths) >= 24
     finally:
         context.close()
+
+
+def test_back_from_an_article_keeps_the_place_in_the_results(browser, base):
+    context = browser.new_context(viewport={"width": 1280, "height": 500})  # results scroll
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(base + "/?q=Soleimani")
+        last = page.locator(".result-title a").last
+        last.scroll_into_view_if_needed()
+        before = page.evaluate("window.scrollY")
+        assert before > 0
+        with page.expect_navigation():
+            last.click()
+        page.go_back()
+        page.wait_for_function(f"window.scrollY === {before}")
+        assert page.evaluate("document.activeElement.id") != "q"  # no jump to the box
+    finally:
+        context.close()
+
+
+def test_downloaded_exports_hold_every_match(browser, base):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(base + "/?q=bombers")
+        summary = count_text(page)  # "3 articles match bombers · 7 paragraphs · …"
+        articles = int(summary.split(" articles")[0])
+        paragraphs = int(re.search(r"· (\d+) paragraphs", summary).group(1))
+        for name, expected in (("CSV", paragraphs), ("CSV (one row per article)", articles)):
+            link = page.get_by_role("link", name=name, exact=True)
+            with page.expect_download() as download:
+                link.click()
+            path = download.value.path()
+            with open(path, encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            assert len(rows) == expected, name
+            assert download.value.suggested_filename.startswith(
+                "bombers-articles-" if "article" in name else "bombers-2")
+    finally:
+        context.close()
