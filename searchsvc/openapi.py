@@ -104,8 +104,10 @@ def parameters(model: type, settings: Settings) -> list[dict]:
             spec.pop("default", None)
         if name == "per_page":  # the deployment's bounds (Settings), not fixed in the model
             spec.update(maximum=settings.max_per_page, default=settings.default_per_page)
+        # An empty value means the default (docs/api.md): ?to=&rows= is a valid request.
         parameter: dict[str, Any] = {"name": name, "in": "query", "required": False,
-                                     "description": description, "schema": spec}
+                                     "allowEmptyValue": True, "description": description,
+                                     "schema": spec}
         if spec.get("type") == "array":
             parameter.update(style="form", explode=True)
         if examples:

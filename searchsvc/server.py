@@ -45,7 +45,8 @@ def serve(index: Path, tuning: Settings, host: str, port: int, workers: int,
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        # gthread, with the request headers read before a thread is spent (worker.py)
+        "worker_class": "searchsvc.worker.HeaderBufferingWorker",
         "threads": threads,
         "timeout": 60,  # a worker silent this long is restarted
         "graceful_timeout": 10,

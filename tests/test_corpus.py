@@ -319,3 +319,17 @@ def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert articles["le"].paragraphs[-1] == "The general was killed in Baghdad."
     assert [str(p) for p in problems] == [
         "bad.txt: skipped: not UTF-16 text, though it starts with a UTF-16 byte-order mark"]
+
+
+def test_a_huge_paragraph_is_split_at_sentence_ends_with_a_warning(tmp_path: Path) -> None:
+    sentence = "Iranian officials said the talks on oil exports would resume next week. "
+    huge = sentence * 400  # 28,800 characters in one paragraph
+    corpus = make_corpus(tmp_path / "c", {"huge.txt": "Huge\n\n" + huge + "\n\nLast words.\n"})
+    problems: list[Problem] = []
+    (article,) = list(read_folder(corpus, problems.append))
+    assert [str(p) for p in problems] == [
+        "huge.txt: paragraph 1 is 28,799 characters long: split into 3 paragraphs of at most"
+        " 10,000"]
+    assert len(article.paragraphs) == 4 and article.paragraphs[-1] == "Last words."
+    assert all(len(p) <= 10_000 and p.endswith("next week.") for p in article.paragraphs[:3])
+    assert " ".join(article.paragraphs[:3]) == huge.strip()  # nothing lost

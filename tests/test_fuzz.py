@@ -10,6 +10,7 @@ import random
 import re
 import urllib.parse
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS31Validator
@@ -189,3 +190,13 @@ def test_weird_requests_against_the_server(server):
     finally:
         connection.close()
     assert statuses.get(200, 0) > 150
+
+
+@pytest.mark.parametrize("q, understood", [
+    ("( ^3 ) ^3", "3"),  # whoosh parsed it to a term without a field: a 500 before
+    ("NOT cocoa NOT Minot", "-cocoa -minot"),  # nothing to rank articles by: a 500 before
+])
+def test_queries_the_server_fuzz_broke_now_answer(client, q, understood):
+    response = client.get("/api/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert response.get_json()["query"]["understood"] == understood

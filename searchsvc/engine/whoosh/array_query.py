@@ -205,6 +205,10 @@ def _run(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
         docs = everything[~_restrict(everything, excluded.docs)]
         # whoosh scores each document a NOT lets through as 1 (times the boost).
         return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
+    if type(node) is wq.And and not node.subqueries:
+        # nothing left to require (ranking "NOT a NOT b" drops the NOTs): everything, unscored
+        docs = _all(ctx, within)
+        return Matches(docs, np.zeros(len(docs)) if score else None)
     if type(node) is wq.And:
         parts: list[Matches] = []
         narrowed = within

@@ -98,6 +98,8 @@ def parse(text: str, settings: Settings,
     try:
         raw = parser.parse(text, normalize=False)
         tree = _weigh_repeats(raw).normalize()
+        if _unfielded(tree):  # "( ^3 ) ^3" parses to Term(None, "^3"): not a query
+            raise ValueError("a term without a field")
     except Exception:  # noqa: BLE001 - any parser failure means: search the words
         raw = tree = parser.parse(_words_only(text))
     parsed = ParsedQuery(text=text, query=tree)
@@ -115,6 +117,13 @@ def parse(text: str, settings: Settings,
         if proximity:
             parsed.query = query.AndMaybe(rewritten, proximity)
     return parsed
+
+
+def _unfielded(node: query.Query) -> bool:
+    """Whether whoosh's parser left a term without a field (found by fuzzing the server)."""
+    if node.is_leaf():
+        return getattr(node, "fieldname", "") is None
+    return any(_unfielded(child) for child in node.children())
 
 
 _NEGATION = re.compile(r"(?:^|[\s(])(?:-|NOT\s)")
