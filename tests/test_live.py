@@ -1,10 +1,12 @@
-"""A running server picks up a rebuilt index without a restart and without failing a request."""
+"""A running server picks up a rebuilt index without a restart and without failing a request
+(8 clients during 10 rebuilds, full and --update, each switch seen)."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -34,7 +36,7 @@ def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
         stop = threading.Event()
 
         def hammer() -> None:
-            while not stop.is_set() and len(statuses) < 2000:
+            while not stop.is_set() and len(statuses) < 5000:
                 try:
                     code, body = _get(f"{base}/api/search?q=Soleimani&per_page=3")
                     statuses.append(code)
@@ -43,15 +45,19 @@ def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
                 except Exception as error:  # noqa: BLE001 - any failure is what we look for
                     failures.append(repr(error))
 
-        workers = [threading.Thread(target=hammer) for _ in range(3)]
+        workers = [threading.Thread(target=hammer) for _ in range(8)]
         for worker in workers:
             worker.start()
-        (corpus / "004_added.txt").write_text(
-            "Suleimani anniversary\n\nA new paragraph about Qasem Soleimani for the test.\n",
-            encoding="utf-8",
-        )
-        for _ in range(3):  # several switches while requests are in flight
-            index.build(root, corpus)
+        for number in range(10):  # ten switches, full and --update, while requests fly
+            (corpus / f"{number + 4:03d}_added.txt").write_text(
+                f"Suleimani anniversary {number}\n\nA new paragraph about Qasem Soleimani"
+                f" for the test, number {number}.\n", encoding="utf-8")
+            summary = index.build(root, corpus, update=number % 2 == 1)
+            assert summary.mode == ("update" if number % 2 else "full")
+            deadline = time.monotonic() + 10  # each switch is seen without a restart
+            while _get(f"{base}/api/health")[1]["articles"] != 5 + number:
+                assert time.monotonic() < deadline, f"switch {number} not seen"
+                time.sleep(0.05)
         stop.set()
         for worker in workers:
             worker.join(timeout=30)
@@ -59,10 +65,10 @@ def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
         status, after = _get(f"{base}/api/health")
         assert failures == []
         assert statuses and set(statuses) == {200}
-        assert (status, after["articles"], after["paragraphs"]) == (200, 5, 60)
+        assert (status, after["articles"], after["paragraphs"]) == (200, 14, 69)
         assert after["built_at"] >= before["built_at"]
-        _, found = _get(f"{base}/api/search?q=%22new+paragraph%22")
-        assert [hit["article_id"] for hit in found["hits"]] == ["004_added"]
+        _, found = _get(f"{base}/api/search?q=%22number+9%22")
+        assert [hit["article_id"] for hit in found["hits"]] == ["013_added"]
 
 
 def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Path) -> None:
