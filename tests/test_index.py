@@ -386,3 +386,49 @@ def test_a_build_in_two_processes_answers_the_same(tmp_path: Path) -> None:
     finally:
         two.close()
         one.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+def test_reader_processes_die_with_a_killed_build(tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.mkdir()
+    paragraph = "Militia rockets fell near the embassy compound again, officials said. " * 40
+    for number in range(2500):  # enough for the pool of readers (2,000 files and more),
+        # long enough that a reader is busy with its files when the builder dies
+        (big / f"a{number:05d}.txt").write_text(
+            f"Synthetic article {number}\n\n" + "\n\n".join([paragraph] * 30) + "\n",
+            encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(big),
+         "--index", str(tmp_path / "ix"), "--workers", "3"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, bufsize=0)
+    try:
+        children_file = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 60
+        readers: list[int] = []
+        while len(readers) < 2 and time.monotonic() < deadline:  # the readers have started
+            time.sleep(0.05)
+            readers = [int(pid) for pid in children_file.read_text().split()]
+        assert len(readers) == 2, readers  # --workers 3: two readers besides the builder
+        time.sleep(0.3)  # reading their first files
+        os.kill(process.pid, signal.SIGKILL)  # the builder alone, not its process group
+        assert process.wait(timeout=30) == -signal.SIGKILL
+        # They go with it: the next result a reader sends meets a closed pipe.
+        deadline = time.monotonic() + 2
+        while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in readers)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        process.stderr.close()
