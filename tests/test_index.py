@@ -405,7 +405,7 @@ def test_reader_processes_die_with_a_killed_build(tmp_path: Path) -> None:
     for number in range(2500):  # enough for the pool of readers (2,000 files and more),
         # long enough that a reader is busy with its files when the builder dies
         (big / f"a{number:05d}.txt").write_text(
-            f"Synthetic article {number}\n\n" + "\n\n".join([paragraph] * 30) + "\n",
+            f"Synthetic article {number}\n\n" + "\n\n".join([paragraph] * 10) + "\n",
             encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(big),
