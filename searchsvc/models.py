@@ -166,6 +166,7 @@ class SearchResponse:
     hits: list[Hit]
     facets: dict[str, list[Bucket]]
     suggestion: Suggestion | None = None
+    skipped: list[str] = field(default_factory=list)  # optional parts past the time budget
 
     @property
     def total(self) -> int:
@@ -191,6 +192,7 @@ class SearchResponse:
             facets=Facets(source=self.facets["source"], month=self.facets["month"],
                           day=self.facets["day"]),
             suggestion=self.suggestion,
+            skipped=list(self.skipped),  # type: ignore[arg-type]  # only "suggestion"
         )
         data = asdict(body)
         # The index's catalog facets (topics, places…): by name, as the schema's
@@ -274,6 +276,10 @@ class SearchBody:
         description="set when the query finds fewer than"
                     f" {_DEFAULTS.suggest_below} articles (or is relaxed) and a close"
                     " spelling finds more articles")]
+    skipped: Annotated[list[Literal["suggestion"]], Field(
+        description="optional parts left out because the search had already taken more than"
+                    f" {_DEFAULTS.optional_budget_ms} ms: \"suggestion\" (did-you-mean was"
+                    " not looked for)")] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ exports, articles, sources

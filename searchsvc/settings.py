@@ -65,6 +65,9 @@ class Settings:
     # Fewer complete matches than this and paragraphs with most of the words follow.
     fallback_below: int = 50
     suggest_below: int = 3  # fewer articles than this and a close spelling is tried
+    # A search that has taken longer than this skips did-you-mean (and says so in
+    # "skipped") rather than run on: an answer within a second matters more.
+    optional_budget_ms: int = 500
     paragraphs_per_article: int = 3
     related_limit: int = 10
     pair_boost: float = 0.5  # shared word pairs in related coverage

@@ -253,6 +253,7 @@ def test_search_answer(client):
             ],
         },
         "suggestion": None,
+        "skipped": [],
     }
     assert [(h["article_id"], h["matched_paragraphs"], [p["number"] for p in h["paragraphs"]])
             for h in hits] == [(ESTA, 2, [7, 5]), (ZH, 2, [1, 3]), (CNN, 2, [9, 10]),
@@ -646,3 +647,18 @@ def test_article_export_follows_the_pages(client):
                                                                         for line in lines})
     bad = client.get("/api/search?q=bombers&format=csv&rows=articles")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "rows"
+
+
+def test_did_you_mean_is_skipped_past_the_time_budget_and_says_so(seed_index):
+    from searchsvc.app import create_app
+    from searchsvc.settings import Settings
+
+    on_time = create_app(seed_index).test_client().get("/api/search?q=bombrs").get_json()
+    assert on_time["suggestion"]["q"] == "bombers" and on_time["skipped"] == []
+    hurried = create_app(seed_index, Settings(optional_budget_ms=0)).test_client()
+    late = hurried.get("/api/search?q=bombrs").get_json()
+    assert (late["suggestion"], late["skipped"]) == (None, ["suggestion"])
+    assert late["hits"] == on_time["hits"]  # the results themselves are the same
+    page = hurried.get("/?q=bombrs").get_data(as_text=True)
+    assert "Spelling suggestions were not looked for" in page
+    assert hurried.get("/api/search?q=bombers").get_json()["skipped"] == []  # not needed

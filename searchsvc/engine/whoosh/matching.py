@@ -266,7 +266,10 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         },
     )
     if request.q.strip() and (total_articles < settings.suggest_below or response.relaxed):
-        response.suggestion = _suggest(snapshot, request, match, filters)
+        if (time.perf_counter() - started) * 1000 > settings.optional_budget_ms:
+            response.skipped.append("suggestion")
+        else:
+            response.suggestion = _suggest(snapshot, request, match, filters)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
 
