@@ -51,7 +51,9 @@ def serve(index: Path, tuning: Settings, host: str, port: int, workers: int,
         "timeout": 60,  # a worker silent this long is restarted
         "graceful_timeout": 10,
         "keepalive": 5,
-        "limit_request_line": 8190,  # gunicorn's largest (a long pasted query fits)
+        # No cap of gunicorn's (its largest is 8,190 bytes, answered with an HTML page): the
+        # worker refuses heads over 64 KiB in JSON, and the app says what is too long.
+        "limit_request_line": 0,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",

@@ -7,13 +7,16 @@ and ``/api/health`` timed out (measured: docs/reliability.md). Here the worker's
 loop collects the headers without blocking; a connection reaches a thread only once its
 headers are complete (or too large, which the parser then refuses with a 400). A client
 gets ``HEADER_SECONDS`` to send them, idle or not, after which it is closed; a thread that
-reads or writes waits at most ``SOCKET_SECONDS`` for the client.
+reads or writes waits at most ``SOCKET_SECONDS`` for the client. A request line and headers
+past ``MAX_HEAD`` are refused here, in the API's JSON error shape (431), so gunicorn's own
+8 KB request-line cap is lifted: a long URL reaches the app, which says what is too long.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import selectors
 import time
 from functools import partial
@@ -24,6 +27,14 @@ HEADER_SECONDS = 10.0  # to send the request headers, from the connection or the
 SOCKET_SECONDS = 30.0  # a thread's longest wait on a client's socket
 MAX_HEAD = 64 * 1024  # past this, the parser sees the request (and refuses it)
 _END_OF_HEAD = b"\r\n\r\n"
+_TOO_LARGE_BODY = json.dumps({"error": {
+    "code": "request_too_large",
+    "message": f"the request line and headers pass {MAX_HEAD // 1024} KiB; send a shorter"
+               " request (a search's q has at most 2,000 characters)"}}).encode()
+TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+             b"Content-Type: application/json\r\nConnection: close\r\n"
+             b"Content-Length: " + str(len(_TOO_LARGE_BODY)).encode() + b"\r\n\r\n"
+             + _TOO_LARGE_BODY)
 
 
 class HeaderBufferingWorker(ThreadWorker):
@@ -67,6 +78,9 @@ class HeaderBufferingWorker(ThreadWorker):
                 return  # not yet: wait for more without holding a thread
             self._heads.pop(conn, None)
             self.poller.unregister(client)
+        if _END_OF_HEAD not in head[:MAX_HEAD] and len(head) >= MAX_HEAD:
+            self._refuse(conn)  # the app's JSON error shape, not gunicorn's HTML page
+            return
         if not data and not head:  # the client went away
             self.nr_conns -= 1
             conn.close()
@@ -76,6 +90,14 @@ class HeaderBufferingWorker(ThreadWorker):
         conn.parser.unreader.unread(head)
         future = self.tpool.submit(self.handle, conn)
         self._wrap_future(future, conn)
+
+    def _refuse(self, conn) -> None:
+        with contextlib.suppress(OSError):
+            conn.sock.setblocking(True)
+            conn.sock.settimeout(1.0)
+            conn.sock.sendall(TOO_LARGE)
+        self.nr_conns -= 1
+        conn.close()
 
     def murder_keepalived(self):
         super().murder_keepalived()

@@ -60,3 +60,30 @@ def test_schemathesis_finds_the_served_contract_kept(server, tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:]
     assert "passed" in run.stdout
+
+
+def test_long_requests_get_the_json_error_shape(server):
+    import http.client
+    import json
+
+    host, port = server.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        # a 20 KB query: past gunicorn's 8 KB line cap, answered by the app
+        # (and a 33 KB line of repeated parameters: read, and answered)
+        connection.request("GET", "/api/search?q=" + "Iran+" * 4000)
+        response = connection.getresponse()
+        assert response.status == 400
+        assert json.loads(response.read())["error"]["code"] == "query_too_long"
+        connection.request("GET", "/api/articles/2?" + "source=abcdefghijklmnopqrstuvwxyz&" * 1000)
+        response = connection.getresponse()
+        assert response.status == 404
+        assert json.loads(response.read())["error"]["code"] == "article_not_found"
+        # a parameter repeated 4,000 times (132 KB): refused before it is read, in JSON
+        connection.request("GET", "/api/articles/2?" + "source=abcdefghijklmnopqrstuvwxyz&" * 4000)
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (431, "application/json")
+        assert json.loads(response.read())["error"]["code"] == "request_too_large"
+    finally:
+        connection.close()
+    assert _health(server) == 200
