@@ -186,14 +186,15 @@ def fold(codes: np.ndarray, duplicate_of: np.ndarray,
         return codes, {}
     story = duplicate_of[codes]
     order = np.lexsort((codes, day[codes], story))
-    grouped, first = np.unique(story[order], return_index=True)
-    kept = np.sort(codes[order][first])
+    ordered = codes[order]
+    _, first = np.unique(story[order], return_index=True)
+    kept = np.sort(ordered[first])
     if len(kept) == len(codes):
         return codes, {}
+    # Only the stories with several versions (a few): one slice each, not a pass per story.
+    bounds = np.append(first, len(order))
     folded: dict[int, list[int]] = {}
-    bounds = list(first.tolist()) + [len(order)]
-    for group in range(len(grouped)):
-        members = codes[order][bounds[group]:bounds[group + 1]].tolist()
-        if len(members) > 1:
-            folded[members[0]] = members[1:]
+    for group in np.flatnonzero(np.diff(bounds) > 1).tolist():
+        members = ordered[bounds[group]:bounds[group + 1]].tolist()
+        folded[members[0]] = members[1:]
     return kept, folded
