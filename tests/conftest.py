@@ -26,9 +26,8 @@ def engine(seed_index: Path):
     """The seed index, opened through the engine interface."""
     from searchsvc.engine import open_engine
 
-    opened = open_engine(seed_index)
-    yield opened
-    opened.close()
+    with open_engine(seed_index) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

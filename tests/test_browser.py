@@ -4,6 +4,7 @@ and every request a page makes is checked to stay on the server."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections.abc import Iterator
@@ -44,6 +45,19 @@ def browser():
         chromium.close()
 
 
+@contextlib.contextmanager
+def tab(browser, **options) -> Iterator:
+    """A page in a browser context of its own (``options`` as Playwright's new_context),
+    with the tests' timeout; the context is closed after."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 class Watched:
     """A page that records every request, console error and dialog."""
 
@@ -68,12 +82,12 @@ class Watched:
 @pytest.fixture
 def watched(browser, base):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = Watched(context)
-    yield tab
+    page = Watched(context)
+    yield page
     context.close()
-    assert tab.dialogs == []
-    assert tab.errors == []  # no script errors, no CSP violations
-    assert tab.requests and all(url.startswith(base + "/") for url in tab.requests), tab.requests
+    assert page.dialogs == []
+    assert page.errors == []  # no script errors, no CSP violations
+    assert page.requests and all(url.startswith(base + "/") for url in page.requests), page.requests
 
 
 def params(url: str) -> dict[str, list[str]]:
@@ -237,11 +251,8 @@ def test_keyboard_only_from_search_to_article_and_back(watched, base):
 
 
 def test_related_coverage_and_copy_link(browser, base):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 900}) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         page.goto(base + "/?q=Soleimani")
         with page.expect_navigation():
             page.locator(".snippet .related-link").first.click()
@@ -256,8 +267,6 @@ def test_related_coverage_and_copy_link(browser, base):
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith(base + "/articles/") and copied.endswith("#p3")
         assert page.url.endswith("#p3")
-    finally:
-        context.close()
 
 
 def test_query_error_and_empty_state_in_the_page(watched, base):
@@ -276,10 +285,7 @@ def test_query_error_and_empty_state_in_the_page(watched, base):
 
 
 def test_everything_works_without_javascript(browser, base):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, java_script_enabled=False) as page:
         page.goto(base + "/")
         page.fill("#q", "Soleimani")
         with page.expect_navigation():
@@ -297,15 +303,10 @@ def test_everything_works_without_javascript(browser, base):
         with page.expect_navigation():
             page.locator(".result-title a").first.click()
         assert page.locator(".para mark").count() >= 1
-    finally:
-        context.close()
 
 
 def test_phone_width_has_no_sideways_scrolling(browser, base):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 390, "height": 844}, is_mobile=True) as page:
         pasted = "https://www.example.com/news/2020/12/31/us-defense-officials-divided-over-iran"
         for path in ("/?q=Soleimani&source=cnn&from=2020-12-31", "/articles/000_a2d3934c72cc6993",
                      "/?q=bombrs", "/?q=" + pasted):
@@ -313,8 +314,6 @@ def test_phone_width_has_no_sideways_scrolling(browser, base):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         page.goto(base + "/?q=Soleimani")
         assert page.locator(".jump-filters").is_visible()
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------ hostile content
@@ -341,8 +340,8 @@ def hostile_base(tmp_path_factory) -> Iterator[str]:
 
 def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_base):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = Watched(context)
-    page = tab.page
+    watching = Watched(context)
+    page = watching.page
     try:
         page.goto(hostile_base + "/?q=zanzibar")
         assert page.locator(".result").count() == 3
@@ -385,9 +384,10 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_base):
             assert_inert(page)
     finally:
         context.close()
-    assert tab.dialogs == []
-    assert tab.errors == []
-    assert all(url.startswith(hostile_base + "/") for url in tab.requests), tab.requests
+    assert watching.dialogs == []
+    assert watching.errors == []
+    assert all(url.startswith(hostile_base + "/") for url in watching.requests), \
+        watching.requests
 
 
 def assert_inert(page) -> None:
@@ -462,10 +462,7 @@ CONTRAST_JS = """() => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_text_keeps_its_contrast(browser, base, scheme):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme) as page:
         checked = 0
         for path in ("/", "/?q=Soleimani", "/?q=Soleimani+Minot", "/?q=bombrs",
                      "/articles/000_a2d3934c72cc6993?q=Soleimani#p13",
@@ -479,8 +476,6 @@ def test_every_text_keeps_its_contrast(browser, base, scheme):
             low = [t for t in texts if t["ratio"] < t["needed"]]
             assert low == [], (path, low)
         assert checked > 200
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------ next and previous hit
@@ -538,10 +533,7 @@ def faceted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_ticking_a_catalog_value_filters_and_a_box_narrows_long_lists(browser, faceted):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 900}) as page:
         page.goto(faceted + "/?q=cocoa")
         topics = page.locator('fieldset[data-facet="topics"]')
         labels = [" ".join(text.split()) for text in topics.locator("label").all_inner_texts()]
@@ -563,15 +555,10 @@ def test_ticking_a_catalog_value_filters_and_a_box_narrows_long_lists(browser, f
         assert [" ".join(text.split()) for text in shown] == ["topic07 1 article"]
         long_list.locator(".value-filter").fill("")
         assert long_list.locator("li.check:visible").count() == 12
-    finally:
-        context.close()
 
 
 def test_clicking_a_month_bar_shows_its_days_and_zoom_out_returns(browser, faceted):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 900}) as page:
         page.goto(faceted + "/?q=cocoa+OR+miscellaneous")  # 1 Jan to 1 Feb 2021: months
         assert page.locator("#chart-caption").inner_text().startswith("Articles per month")
         assert page.locator(".chart .axis").inner_text().split("\n") == ["Jan 2021", "Feb 2021"]
@@ -594,8 +581,6 @@ def test_clicking_a_month_bar_shows_its_days_and_zoom_out_returns(browser, facet
             page.get_by_role("link", name="← Zoom out").click()
         assert "from" not in params(page.url)
         assert page.locator("#chart-caption").inner_text().startswith("Articles per month")
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------ phone: targets and width
@@ -611,11 +596,8 @@ SMALL_TARGETS_JS = """() => [...document.querySelectorAll('a, button, input, sum
 
 
 def test_on_a_phone_every_target_is_24_px_and_nothing_is_wider_than_the_screen(browser, base):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
+             has_touch=True) as page:
         for path in ("/?q=Soleimani", "/?q=Soleimani&from=2020-12&to=2020-12",
                      "/articles/000_a2d3934c72cc6993?q=Soleimani",
                      "/paragraphs/000_a2d3934c72cc6993%237/related"):
@@ -627,15 +609,10 @@ def test_on_a_phone_every_target_is_24_px_and_nothing_is_wider_than_the_screen(b
         widths = page.locator(".bars li").evaluate_all(
             "items => items.map(i => i.getBoundingClientRect().width)")
         assert len(widths) == 31 and min(widths) >= 24
-    finally:
-        context.close()
 
 
 def test_back_from_an_article_keeps_the_place_in_the_results(browser, base):
-    context = browser.new_context(viewport={"width": 1280, "height": 500})  # results scroll
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 500}) as page:  # results scroll
         page.goto(base + "/?q=Soleimani")
         last = page.locator(".result-title a").last
         last.scroll_into_view_if_needed()
@@ -646,15 +623,10 @@ def test_back_from_an_article_keeps_the_place_in_the_results(browser, base):
         page.go_back()
         page.wait_for_function(f"window.scrollY === {before}")
         assert page.evaluate("document.activeElement.id") != "q"  # no jump to the box
-    finally:
-        context.close()
 
 
 def test_downloaded_exports_hold_every_match(browser, base):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with tab(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True) as page:
         page.goto(base + "/?q=bombers")
         summary = count_text(page)  # "3 articles match bombers · 7 paragraphs · …"
         articles = int(summary.split(" articles")[0])
@@ -669,5 +641,3 @@ def test_downloaded_exports_hold_every_match(browser, base):
             assert len(rows) == expected, name
             assert download.value.suggested_filename.startswith(
                 "bombers-articles-" if "article" in name else "bombers-2")
-    finally:
-        context.close()

@@ -89,14 +89,11 @@ def test_bad_values_are_a_clear_400(client):
 
 
 def test_engine_refuses_a_facet_the_index_lacks(root):
-    engine = open_engine(root)
-    try:
+    with open_engine(root) as engine:
         assert engine.catalog_facets() == ("topics", "places")
         with pytest.raises(SearchError) as caught:
             engine.search(SearchRequest(q="cocoa", catalog=(("people", ("x",)),)))
         assert (caught.value.status, caught.value.param) == (400, "people")
-    finally:
-        engine.close()
 
 
 def test_the_served_contract_documents_the_facets(client):
@@ -122,13 +119,10 @@ def test_a_rebuild_keeps_the_facets_and_the_cli_sets_them(tmp_path, capsys):
     assert cli_main(["index", "--jsonl", str(jsonl), "--index", str(root),
                      "--facet", "places"]) == 0
     assert cli_main(["index", "--jsonl", str(jsonl), "--index", str(root)]) == 0
-    engine = open_engine(root)
-    try:
+    with open_engine(root) as engine:
         assert engine.catalog_facets() == ("places",)
         found = engine.search(SearchRequest(q="cocoa", catalog=(("places", ("ghana",)),)))
         assert [h.article_id for h in found.hits] == ["a1"]
-    finally:
-        engine.close()
     assert cli_main(["index", "--jsonl", str(jsonl), "--index", str(root),
                      "--facet", "from"]) == 2
     assert "search parameter already" in capsys.readouterr().err

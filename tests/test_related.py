@@ -51,9 +51,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def engine(archive: Path):
-    opened = open_engine(archive)
-    yield opened
-    opened.close()
+    with open_engine(archive) as opened:
+        yield opened
 
 
 def test_same_story_closest_date_first_and_an_aside_left_out(engine):
@@ -66,11 +65,8 @@ def test_same_story_closest_date_first_and_an_aside_left_out(engine):
 
 
 def test_without_a_minimum_the_aside_comes_back(archive):
-    loose = open_engine(archive, Settings(related_min_share=0.0))
-    try:
+    with open_engine(archive, Settings(related_min_share=0.0)) as loose:
         assert "other" in [hit.article_id for hit in loose.related("wire#1", 10)]
-    finally:
-        loose.close()
 
 
 def test_the_search_the_reader_came_from_is_marked_too(engine):

@@ -47,9 +47,8 @@ def reuters_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def engine(reuters_slice: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("reuters-slice-index")
     index.build(root, reuters_slice, facets=("topics", "places"))
-    opened = open_engine(root)
-    yield opened
-    opened.close()
+    with open_engine(root) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")

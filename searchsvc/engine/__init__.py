@@ -95,6 +95,13 @@ class Engine(Protocol):
     def close(self) -> None:
         ...
 
+    def __enter__(self) -> Engine:
+        """``with open_engine(root) as engine:`` closes it after."""
+        ...
+
+    def __exit__(self, *exc: object) -> None:
+        ...
+
 
 def open_engine(index: Path, settings: Settings | None = None) -> Engine:
     """The engine over the index folder ``index`` (built there if it is not yet)."""

@@ -94,3 +94,9 @@ class WhooshEngine:
 
     def close(self) -> None:
         self._live.close()
+
+    def __enter__(self) -> WhooshEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
