@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.engine.whoosh import index
+from searchsvc import build as index
 from tests.paths import SEEDS
 
 

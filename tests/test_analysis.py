@@ -8,8 +8,8 @@ from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 from whoosh.searching import Searcher
 
+from searchsvc import build as index
 from searchsvc.analysis import exact_words, fold, stemmed_words, tokens
-from searchsvc.engine.whoosh import index
 from searchsvc.engine.whoosh.analysis import exact_analyzer, stemming_analyzer
 
 

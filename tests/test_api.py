@@ -525,8 +525,8 @@ def test_undated_and_title_only_articles(tiny_client):
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
+    from searchsvc import build as index_module
     from searchsvc.app import create_app
-    from searchsvc.engine.whoosh import index as index_module
 
     export = tmp_path / "formulas.jsonl"
     export.write_text(json.dumps({

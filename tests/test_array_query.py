@@ -17,7 +17,7 @@ import pytest
 from whoosh import collectors
 from whoosh import query as wq
 
-from searchsvc.engine.whoosh import index
+from searchsvc import build as index
 from searchsvc.engine.whoosh.array_query import run, run_best
 from searchsvc.engine.whoosh.live import LiveIndex
 from searchsvc.engine.whoosh.matching import _parse, article_query

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import build as index
 from searchsvc.app import create_app
 from searchsvc.cli import main as cli_main
 from searchsvc.engine import open_engine
-from searchsvc.engine.whoosh import index
 from searchsvc.errors import BuildError, SearchError
 from searchsvc.models import SearchRequest
 

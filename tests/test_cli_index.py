@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import build as index
 from searchsvc import settings
 from searchsvc.cli import main
-from searchsvc.engine.whoosh import index
 from tests.paths import REPO
 
 SUMMARY = re.compile(r"^indexed (\d+) articles, (\d+) paragraphs in \d+\.\d s → (\S+)$")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.engine.whoosh import index
+from searchsvc import build as index
 from tests.mixed import mixed_jsonl
 from tests.server import running_server
 

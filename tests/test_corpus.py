@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from searchsvc import build as index
 from searchsvc.corpus import Problem, read_folder, read_jsonl
-from searchsvc.engine.whoosh import index
 
 GOOD = {
     "alpha.txt": "Iranian forces seized a tanker in the Gulf on Monday.\n",

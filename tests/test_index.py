@@ -16,7 +16,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from searchsvc.engine.whoosh import index
+from searchsvc import build as index
 from searchsvc.errors import BuildError
 from tests.paths import SEEDS
 
@@ -211,7 +211,9 @@ def test_build_that_fails_after_commit_leaves_the_old_index_serving(
     def fail(*args, **kwargs):
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(index, "_finish", fail)
+    from searchsvc.build import pipeline
+
+    monkeypatch.setattr(pipeline, "_finish", fail)
     for update in (False, True):
         with pytest.raises(OSError, match="no space left"):
             index.build(root, SEEDS, update=update)
@@ -222,7 +224,7 @@ def test_build_that_fails_after_commit_leaves_the_old_index_serving(
 def test_a_second_build_at_once_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "ix"
     root.mkdir()
-    with index._BuildLock(root), pytest.raises(BuildError, match="another build is running"):
+    with index.BuildLock(root), pytest.raises(BuildError, match="another build is running"):
         index.build(root, SEEDS)
     assert index.live_path(root) is None
     assert builds(root) == []

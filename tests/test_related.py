@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import build as index
 from searchsvc.app import create_app
 from searchsvc.engine import open_engine
-from searchsvc.engine.whoosh import index
 from searchsvc.settings import Settings
 
 STORY = ("General {name} met militia commanders in Baghdad on Tuesday to plan rocket attacks"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import build as index
 from searchsvc.corpus import read_folder
 from searchsvc.engine import open_engine
-from searchsvc.engine.whoosh import index
 from searchsvc.models import SearchRequest
 from tests.paths import CORPORA
 

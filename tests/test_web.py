@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from searchsvc import build as index
 from searchsvc import labels, pages
 from searchsvc.app import create_app
-from searchsvc.engine.whoosh import index
 from searchsvc.models import Bucket, SearchRequest
 
 CNN = "000_a2d3934c72cc6993"
@@ -647,14 +647,14 @@ def test_the_page_says_before_the_click_when_an_export_is_capped(seed_index):
 
 
 def test_catalog_bookkeeping_is_behind_details(tmp_path):
-    from searchsvc.engine.whoosh import index as whoosh_index
+    from searchsvc import build as index_builder
 
     article = {"id": "r1", "title": "Cocoa arrivals rise", "source": "Reuters",
                "date": "1987-02-26", "paragraphs": ["Cocoa arrivals rose."],
                "places": "ivory-coast", "lewissplit": "TRAIN", "oldid": "5544"}
     corpus = tmp_path / "r.jsonl"
     corpus.write_text(json.dumps(article) + "\n", encoding="utf-8")
-    whoosh_index.build(tmp_path / "ix", None, corpus)
+    index_builder.build(tmp_path / "ix", None, corpus)
     page = get(create_app(tmp_path / "ix").test_client(), "/articles/r1")
     head, details = page.split('<details class="extra-details">')
     assert "<dt>Places</dt><dd>ivory-coast</dd>" in head

@@ -1,10 +1,11 @@
-"""The one boundary between the service and a search engine.
+"""The boundary between the service and a search engine.
 
-The API, the page, the CLI and the evaluation talk to an :class:`Engine` and to nothing
-else: requests and responses are the plain dataclasses of :mod:`searchsvc.models`. The
-engine behind it today is whoosh (:mod:`searchsvc.engine.whoosh`, the only package that
-imports whoosh); another (OpenSearch, for archives that outgrow one machine) would be a
-sibling package implementing the same protocol, held to tests/test_engine_contract.py.
+An engine writes a build's index from the articles it is handed (:class:`EngineBuilder`,
+:class:`IndexWriter`) and reads it back in engine-neutral arrays
+(:mod:`.postings`); searching it goes through the engine's executor. Everything else (the
+query language, ranking policy, facets, folding, the build folder and its switch) is the
+service's. Each engine is a sub-package (``whoosh/``); the rest of ``searchsvc`` never
+imports one directly but asks :func:`builder` for it by the name a build records.
 """
 
 from __future__ import annotations
@@ -27,6 +28,51 @@ from ..models import (
     Source,
 )
 from ..settings import Settings
+from .postings import FinishedBuild
+
+DEFAULT = "whoosh"
+
+
+class IndexWriter(Protocol):
+    """Adds articles to one build folder; nothing is searchable before :meth:`commit`."""
+
+    def add(self, article: SourceArticle) -> None:
+        """Index the article's entries: one per paragraph (one for a title-only article),
+        with its id, title, source, date, url and extra metadata."""
+        ...
+
+    def commit(self) -> None:
+        ...
+
+    def cancel(self) -> None:
+        """Give up: the folder is left for the caller to remove."""
+        ...
+
+
+class EngineBuilder(Protocol):
+    """How an engine writes a build."""
+
+    name: str
+
+    def writer(self, path: Path, settings: Settings, append: bool) -> IndexWriter:
+        """A writer into ``path``: a new, empty build, or (``append``) a copy of a build
+        this engine wrote, to which articles are added."""
+        ...
+
+    def finish(self, path: Path) -> FinishedBuild:
+        """Read a committed build back: counts, per-entry columns, each article's words
+        and the vocabulary's document frequencies (and write what the engine's searcher
+        needs besides the index itself)."""
+        ...
+
+
+def builder(name: str = DEFAULT) -> EngineBuilder:
+    """The engine called ``name`` (as ``meta.json`` records it)."""
+    if name == "whoosh":
+        from .whoosh import WhooshBuilder
+
+        return WhooshBuilder()
+    raise ValueError(f"unknown engine {name!r} (this searchsvc has: whoosh)")
 
 
 class Engine(Protocol):
@@ -104,7 +150,8 @@ class Engine(Protocol):
 
 
 def open_engine(index: Path, settings: Settings | None = None) -> Engine:
-    """The engine over the index folder ``index`` (built there if it is not yet)."""
-    from .whoosh import WhooshEngine
+    """The archive in the index folder ``index`` (kept while the callers move to
+    :func:`searchsvc.archive.open_archive`)."""
+    from ..archive import open_archive
 
-    return WhooshEngine(Path(index), settings or Settings())
+    return open_archive(index, settings)

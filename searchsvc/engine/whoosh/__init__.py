@@ -1,24 +1,20 @@
 """The whoosh engine: the only package of searchsvc that imports whoosh.
 
 Pipeline inside it: :mod:`.analysis` (searchsvc's analysis as whoosh analyzers) →
-:mod:`.schema` → :mod:`.index` (build, update, switch) → :mod:`.live` (the searcher a
-server keeps open) → :mod:`.parsing` (a typed query to whoosh queries) and
-:mod:`.scoring` (BM25 with Lucene's idf) → :mod:`.matching` and :mod:`.facets` (hits,
-ranks, counts). :class:`WhooshEngine` is what the rest of the service sees of all this.
+:mod:`.schema` → :mod:`.index` (writing a build) → :mod:`.tables` (the build as arrays) →
+:mod:`.live` (the searcher a server keeps open) → :mod:`.parsing` (a typed query to whoosh
+queries) and :mod:`.scoring` (BM25 with Lucene's idf) → :mod:`.matching` and
+:mod:`.facets` (hits, ranks, counts).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ...corpus import Article as SourceArticle
-from ...corpus import Problem
 from ...models import (
     Article,
-    BuildSummary,
     ExportRows,
     Health,
     Highlights,
@@ -28,8 +24,37 @@ from ...models import (
     Source,
 )
 from ...settings import Settings
-from . import index, matching
+from ..postings import ArticleWords, FinishedBuild, Postings
+from . import matching
+from .index import ARTICLES, WhooshWriter, count_entries, write_arrays
 from .live import LiveIndex
+from .tables import TABLES, FieldPostings, read_article_ids, read_columns, read_tables
+
+
+def _postings(field: FieldPostings) -> Postings:
+    words = field.words
+    return Postings([words[row].decode("utf-8") for row in range(len(words))],
+                    field.start, field.docs)
+
+
+class WhooshBuilder:
+    """Writes builds with whoosh (:class:`searchsvc.engine.EngineBuilder`)."""
+
+    name = "whoosh"
+
+    def writer(self, path: Path, settings: Settings, append: bool) -> WhooshWriter:
+        return WhooshWriter(path, settings, append=append)
+
+    def finish(self, path: Path) -> FinishedBuild:
+        write_arrays(path)
+        paragraphs, title_only = count_entries(path)
+        tables = read_tables(path / TABLES)
+        articles = read_tables(path / ARTICLES / TABLES)
+        words = ArticleWords(read_article_ids(path / ARTICLES / TABLES),
+                             _postings(articles.fields["exact"]),
+                             _postings(articles.fields["title_exact"]))
+        return FinishedBuild(paragraphs, title_only, read_columns(path / TABLES), words,
+                             tables.doc_frequency)
 
 
 class WhooshEngine:
@@ -41,20 +66,8 @@ class WhooshEngine:
         self.settings = settings
         self._live = LiveIndex(self.root, settings)
 
-    def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
-              strict: bool = False, workers: int = 1, catalog: Path | None = None,
-              on_article: Callable[[SourceArticle], None] | None = None,
-              on_problem: Callable[[Problem], None] | None = None,
-              facets: tuple[str, ...] | None = None) -> BuildSummary:
-        return index.build(self.root, corpus, jsonl, update=update, strict=strict,
-                           workers=workers, catalog=catalog, on_article=on_article,
-                           on_problem=on_problem, settings=self.settings, facets=facets)
-
     def catalog_facets(self) -> tuple[str, ...]:
         return tuple(self._live.snapshot().catalog)
-
-    def is_usable(self) -> bool:
-        return index.is_usable(self.root)
 
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()

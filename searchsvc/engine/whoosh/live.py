@@ -24,13 +24,14 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
+from ...build.catalog import CatalogFacet, read_catalog
+from ...build.duplicates import FILE as DUPLICATES
+from ...build.folder import IndexOutdated, live_path, read_meta
 from ...errors import Unavailable
 from ...settings import Settings
 from ...spelling import Lexicon
 from .array_query import Context
-from .catalog import CatalogFacet, read_catalog
-from .duplicates import FILE as DUPLICATES
-from .index import ARTICLES, IndexOutdated, live_path, read_meta
+from .index import ARTICLES
 from .scoring import weighting
 from .tables import TABLES, Columns, Tables, read_article_ids, read_columns, read_tables
 

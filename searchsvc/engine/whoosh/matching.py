@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import query as wq
 
 from ...analysis import stem
+from ...build.duplicates import fold
 from ...errors import NotFound, SearchError
 from ...fields import UNDATED, split_pid
 from ...filters import Filters
@@ -46,7 +47,6 @@ from ...spelling import RARE, correction, is_markup
 from ...syntax import QuerySyntaxError, check_syntax
 from ...variants import finder, name_words
 from .array_query import Matches, run, run_best
-from .duplicates import fold
 from .facets import (
     FilterMasks,
     Matched,

@@ -25,7 +25,6 @@ Layout, in ``<build>/tables`` (paragraphs) and ``<build>/articles/tables`` (arti
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import pickle
@@ -33,12 +32,12 @@ import struct
 import zlib
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ...fields import UNDATED
+from ..postings import Columns
 
 TABLES = "tables"
 FIELDS = ("title", "title_exact", "text", "exact")
@@ -260,56 +259,6 @@ def read_tables(folder: Path) -> Tables:
             average_length=(total / count if count else 0.0) or 1.0,
         )
     return Tables(count, fields)
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Per-paragraph integer codes, and the values they stand for."""
-
-    article: np.ndarray  # code into article_ids (sorted, so code order is id order)
-    para: np.ndarray
-    source: np.ndarray  # code into source_keys
-    day: np.ndarray  # code into days (sorted: code order is date order, undated last)
-    article_ids: list[str]
-    source_keys: list[str]
-    days: list[str]
-    _periods: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def periods(self, width: int) -> tuple[list[str], np.ndarray]:
-        """Labels of days (``width`` 10) or months (7), oldest first and undated last, and
-        the label code of each day code."""
-        if width not in self._periods:
-            def label(day: str) -> str:
-                return day[:width] if day != UNDATED else UNDATED
-            labels = sorted({label(day) for day in self.days},
-                            key=lambda v: (v == UNDATED, v))
-            code_of = {value: code for code, value in enumerate(labels)}
-            self._periods[width] = (labels, np.asarray([code_of[label(day)] for day in self.days],
-                                                       dtype=np.int32))
-        return self._periods[width]
-
-    def day_numbers(self) -> np.ndarray:
-        """Each day code's proleptic ordinal (NaN for undated), for distances in days."""
-        if "ordinals" not in self._periods:
-            self._periods["ordinals"] = np.asarray(
-                [dt.date.fromisoformat(day).toordinal() if day != UNDATED else np.nan
-                 for day in self.days], dtype=float)
-        return self._periods["ordinals"]
-
-    def per_article(self) -> PerArticle:
-        """Each article's source and day codes, by article code (its paragraphs agree)."""
-        count = len(self.article_ids)
-        source = np.zeros(count, dtype=np.int32)
-        day = np.zeros(count, dtype=np.int32)
-        source[np.asarray(self.article)] = self.source
-        day[np.asarray(self.article)] = self.day
-        return PerArticle(source, day)
-
-
-@dataclass(frozen=True)
-class PerArticle:
-    source: np.ndarray  # article code -> source code
-    day: np.ndarray  # article code -> day code
 
 
 def read_columns(folder: Path) -> Columns:

@@ -1,13 +1,13 @@
 """Near-duplicate articles: wire stories re-sent with small changes.
 
-At build time each article's set of words (the article index's unstemmed words, title and
-text) gets a MinHash signature of ``HASHES`` values, computed over the postings arrays in
-one vectorised pass; articles of the same source whose signatures agree in all rows of at
-least one of ``BANDS`` bands are candidates (locality-sensitive hashing), and a candidate
-pair is two versions of one story when the shorter one's words are ``SIMILAR`` contained
-in the longer one's (estimated from the signatures' agreement and the two sizes): a copy
-cut short, or re-sent with a sentence changed. Only within a source:
-the same story in another outlet is coverage a reader wants to see. Each article is
+At build time each article's set of words (its unstemmed words, title and text, as the
+engine indexed them) gets a MinHash signature of ``HASHES`` values, computed over the
+postings arrays in one vectorised pass; articles of the same source whose signatures agree
+in all rows of at least one of ``BANDS`` bands are candidates (locality-sensitive
+hashing), and a candidate pair is two versions of one story when the shorter one's words
+are ``SIMILAR`` contained in the longer one's (estimated from the signatures' agreement
+and the two sizes): a copy cut short, or re-sent with a sentence changed. Only within a
+source: the same story in another outlet is coverage a reader wants to see. Each article is
 written with the code of its cluster's earliest version (``duplicate_of.npy``).
 
 At search time :func:`fold` keeps, of the matching versions of a story, the earliest, and
@@ -16,11 +16,12 @@ says which others it stands for.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from ..engine.postings import ArticleWords, Postings
 
 HASHES = 64
 BANDS = 32  # of HASHES // BANDS rows: pairs 0.4 alike are candidates with p > 0.99
@@ -106,17 +107,16 @@ def _versions(signature: np.ndarray, sizes: np.ndarray, first: np.ndarray,
         & (shorter >= MIN_WORDS)
 
 
-def write_duplicates(paragraph_tables: Path, article_tables: Path,
+def write_duplicates(tables: Path, words: ArticleWords, article_ids: list[str],
                      source: np.ndarray, day: np.ndarray) -> int:
-    """Write ``duplicate_of.npy`` (by article code) beside the paragraph tables; return how
-    many articles are later versions of another. ``source``, ``day``: per article code."""
-    keys = json.loads((paragraph_tables / "keys.json").read_text(encoding="utf-8"))
-    ids = json.loads((article_tables / "article_ids.json").read_text(encoding="utf-8"))
-    code_of = {article: code for code, article in enumerate(keys["article"])}
-    start = np.load(article_tables / "exact.start.npy")
-    docs = np.load(article_tables / "exact.docs.npy")
+    """Write ``duplicate_of.npy`` (by article code: the position in ``article_ids``) into
+    ``tables``; return how many articles are later versions of another. ``words``: each
+    article's words as the engine indexed them; ``source``, ``day``: per article code."""
+    ids = words.ids
+    code_of = {article: code for code, article in enumerate(article_ids)}
+    start, docs = words.text.start, words.text.docs
     by_docnum = signatures(start, docs, len(ids))
-    count = len(keys["article"])
+    count = len(article_ids)
     signature = np.full((count, HASHES), np.iinfo(np.uint64).max, dtype=np.uint64)
     for docnum, article in enumerate(ids):
         code = code_of.get(article)
@@ -130,24 +130,20 @@ def write_duplicates(paragraph_tables: Path, article_tables: Path,
         code = code_of.get(article)
         if code is not None:
             sizes[code] = per_docnum[docnum]
-    headline = _Headlines(article_tables / "title_exact", ids, code_of, count)
+    headline = _Headlines(words.title, ids, code_of, count)
     first = clusters(signature, np.asarray(source), order_key, sizes, headline.same_story)
-    np.save(paragraph_tables / FILE, first.astype(np.int32))
+    np.save(tables / FILE, first.astype(np.int32))
     return int((first != np.arange(count)).sum())
 
 
 class _Headlines:
-    """Each article's headline words, read from the article index's arrays, to tell a
-    re-sent story from another company's story of the same template ("LITTON UNIT GETS
-    164.2 MLN DLR CONTRACT" and "GRUMMAN GETS 77 MLN DLR NAVY CONTRACT")."""
+    """Each article's headline words, to tell a re-sent story from another company's
+    story of the same template ("LITTON UNIT GETS 164.2 MLN DLR CONTRACT" and "GRUMMAN
+    GETS 77 MLN DLR NAVY CONTRACT")."""
 
-    def __init__(self, prefix: Path, ids: list[str], code_of: dict[str, int], count: int):
-        start = np.load(f"{prefix}.start.npy")
-        docs = np.load(f"{prefix}.docs.npy")
-        blob = Path(f"{prefix}.terms.bin").read_bytes()
-        offsets = np.load(f"{prefix}.terms.off.npy")
-        self.words = [blob[offsets[i]:offsets[i + 1]].decode("utf-8")
-                      for i in range(len(offsets) - 1)]
+    def __init__(self, title: Postings, ids: list[str], code_of: dict[str, int], count: int):
+        start, docs = title.start, title.docs
+        self.words = list(title.words)
         word_of = np.repeat(np.arange(len(start) - 1), np.diff(start))
         order = np.argsort(docs, kind="stable")
         by_doc, self.word_of = np.asarray(docs)[order], word_of[order]

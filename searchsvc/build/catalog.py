@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import BuildError
-from ...filters import value_key
+from ..errors import BuildError
+from ..filters import value_key
 
 CATALOG = "catalog.json"
 # Parameters a facet name would shadow (the search's own, and the API's).
 RESERVED = frozenset(("q", "source", "from", "to", "sort", "group", "page", "per_page",
                       "fuzzy", "strict", "collapse", "format", "limit", "month", "day",
-                      "date", "title", "text", "id"))
+                      "date", "title", "text", "id", "rows"))
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 

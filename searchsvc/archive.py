@@ -1,0 +1,113 @@
+"""The archive: what the API, the page, the CLI and the evaluation talk to.
+
+One index folder, built by the service's pipeline (:mod:`searchsvc.build`) with the engine
+its build records, and searched through that engine. Requests and responses are the plain
+dataclasses of :mod:`searchsvc.models`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .build import folder, pipeline
+from .corpus import Article as SourceArticle
+from .corpus import Problem
+from .engine import DEFAULT, builder
+from .engine.whoosh import WhooshEngine
+from .models import (
+    Article,
+    BuildSummary,
+    ExportRows,
+    Health,
+    Highlights,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    Source,
+)
+from .settings import Settings
+
+
+class Archive:
+    """An archive's index: built from a corpus, searched, read back."""
+
+    def __init__(self, root: Path, settings: Settings):
+        self.root = Path(root)
+        self.settings = settings
+        self._engine = WhooshEngine(self.root, settings)
+
+    def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
+              strict: bool = False, workers: int = 1, catalog: Path | None = None,
+              on_article: Callable[[SourceArticle], None] | None = None,
+              on_problem: Callable[[Problem], None] | None = None,
+              facets: tuple[str, ...] | None = None, engine: str = DEFAULT) -> BuildSummary:
+        """Index the corpus folder and/or JSON Lines file; the new index replaces the live
+        one only when complete (``update``: only what changed; ``strict``: any problem in
+        the input fails the build and the live index stays; ``facets``: catalog columns
+        to offer as facets, None for the live index's). Raises
+        :class:`~searchsvc.errors.BuildError`."""
+        return pipeline.build(self.root, builder(engine), corpus, jsonl, update=update,
+                              strict=strict, workers=workers, catalog=catalog,
+                              on_article=on_article, on_problem=on_problem,
+                              settings=self.settings, facets=facets)
+
+    def catalog_facets(self) -> tuple[str, ...]:
+        """The catalog columns this index offers as facets (filters of the same name)."""
+        return self._engine.catalog_facets()
+
+    def is_usable(self) -> bool:
+        """Whether there is an index this version can search."""
+        return folder.is_usable(self.root)
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """One page of hits, with totals, facets and a suggestion. Raises
+        :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
+        return self._engine.search(request)
+
+    def export(self, request: SearchRequest, limit: int, rows: str = "paragraph") -> ExportRows:
+        """Every matching paragraph (up to ``limit``), in the request's order, ungrouped;
+        ``rows="article"``: every matching article instead, in the order of the pages, each
+        with its score and its best paragraph."""
+        return self._engine.export(request, limit, rows)
+
+    def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
+        """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""
+        return self._engine.ranked(request, k)
+
+    def highlights(self, q: str, fuzzy: bool = True) -> Highlights:
+        """What a search for ``q`` marks in a paragraph (name variants included)."""
+        return self._engine.highlights(q, fuzzy)
+
+    def article(self, article_id: str) -> Article:
+        """One article and all its paragraphs. Raises ``NotFound``."""
+        return self._engine.article(article_id)
+
+    def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
+        """Paragraphs of other articles that report the same thing, best first; the words
+        of the search ``q`` are marked in their snippets too."""
+        return self._engine.related(paragraph_id, limit, q)
+
+    def sources(self) -> list[Source]:
+        return self._engine.sources()
+
+    def health(self) -> Health:
+        return self._engine.health()
+
+    def reopen(self) -> None:
+        """Read the newest complete index (a server also does this on its own)."""
+        self._engine.reopen()
+
+    def close(self) -> None:
+        self._engine.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_archive(index: Path, settings: Settings | None = None) -> Archive:
+    """The archive in the index folder ``index`` (built there if it is not yet)."""
+    return Archive(Path(index), settings or Settings())
