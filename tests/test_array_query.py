@@ -22,6 +22,7 @@ from searchsvc.engine.whoosh.array_query import run, run_best
 from searchsvc.engine.whoosh.live import LiveIndex
 from searchsvc.engine.whoosh.matching import _parse, article_query
 from searchsvc.engine.whoosh.related import SLOP, pairs_of, related_scores
+from searchsvc.engine.whoosh.translate import to_whoosh
 from searchsvc.models import SearchRequest
 from searchsvc.settings import Settings
 from tests.mixed import mixed_jsonl
@@ -78,7 +79,8 @@ def _compare(snapshot, queries: list[str]) -> int:
         for context, tree in ((snapshot.context(), parsed.query),
                               (snapshot.article_context(),
                                article_query(parsed.query, snapshot.settings))):
-            reference = {docnum: score for score, docnum in collect(context.searcher, tree)}
+            reference = {docnum: score for score, docnum in
+                         collect(context.searcher, to_whoosh(tree))}
             found = run(tree, context)
             assert found.scores is not None
             assert found.docs.tolist() == sorted(reference), q
@@ -180,6 +182,7 @@ def test_related_scores_equal_whoosh_phrase_search(two_segments: Path):
         pairs = pairs_of(text, snapshot.settings)
         like = wq.Or([wq.Term("text", t, boost=w) for t, w in terms]
                      + [wq.Phrase("text", list(p), slop=SLOP, boost=boost) for p in pairs])
+        # the same request as whoosh and as the plain tree the executor runs
         own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum])
         reference = {d: s for s, d in collect(searcher, like) if d not in set(own.tolist())}
         found = related_scores(snapshot.context(), terms, pairs, own.astype(np.int32), 40,

@@ -13,22 +13,22 @@ import statistics
 from pathlib import Path
 
 import pytest
-from whoosh import query as wq
 
 from searchsvc import evaluate
+from searchsvc import request as rq
 from searchsvc.analysis import QUERY_STOP_WORDS, STOP_WORDS
 from searchsvc.engine import open_engine
-from searchsvc.engine.whoosh import parsing
 from searchsvc.models import SearchRequest
+from searchsvc.query import language, understood
 from searchsvc.settings import Settings
 from tests.paths import CORPORA
 
 
-def parse(text: str) -> parsing.ParsedQuery:
-    return parsing.parse(text, Settings())
+def parse(text: str) -> language.ParsedQuery:
+    return language.parse(text, Settings())
 
 
-describe = parsing.describe
+describe = understood.describe
 
 CRANFIELD = CORPORA / "cranfield"
 
@@ -113,12 +113,12 @@ def test_evaluation_measures_what_search_shows(cranfield):
 
 
 def _leaves(parsed) -> list:
-    return list(parsed.query.leaves())
+    return rq.leaves(parsed.query)
 
 
 def test_question_mark_is_not_a_wildcard():
     parsed = parse("who killed Soleimani?")
-    assert not any(isinstance(leaf, wq.Wildcard) for leaf in _leaves(parsed))
+    assert not any(isinstance(leaf, rq.Wildcard) for leaf in _leaves(parsed))
     assert "soleimani" in {getattr(leaf, "text", None) for leaf in _leaves(parsed)}
     assert parsed.fallback is not None
 
@@ -131,19 +131,19 @@ def test_a_hyphenated_word_keeps_the_most_words_fallback():
 def test_a_typed_phrase_stays_required_when_the_words_are_relaxed():
     fallback = parse('"persian gulf" tanker seized').fallback
     assert describe(fallback) == '"persian gulf"'  # the words only add to the score
-    assert isinstance(fallback.a, wq.AndMaybe)
-    assert describe(fallback.a.b) == "(tanker OR seiz)"
+    assert rq.is_bonus(fallback.must[0])
+    assert describe(fallback.must[0].should[0]) == "(tanker OR seiz)"
 
 
 def test_a_negated_word_stays_excluded_when_the_words_are_relaxed():
     fallback = parse("jet interference -dash papers").fallback
-    assert isinstance(fallback, wq.AndNot)
-    assert describe(fallback.b) == "dash"
+    assert rq.is_but_not(fallback)
+    assert describe(fallback.must_not[0]) == "dash"
 
 
 def test_a_hyphenated_word_stays_one_word_when_the_words_are_relaxed():
     fallback = parse("shock-sound wave interaction").fallback
-    assert describe(fallback.a) == '("shock sound" OR wave OR interact)'
+    assert describe(fallback.must[0]) == '("shock sound" OR wave OR interact)'
 
 
 def test_the_query_leaves_out_question_words_but_the_index_keeps_them():
@@ -154,8 +154,8 @@ def test_the_query_leaves_out_question_words_but_the_index_keeps_them():
 def test_a_repeated_word_counts_each_time():
     parsed = parse("lexical problems of lexical subsystems, lexical filters")
     boosts = {leaf.text: leaf.boost for leaf in _leaves(parsed)
-              if isinstance(leaf, wq.Term) and leaf.fieldname == "text"}
+              if isinstance(leaf, rq.Term) and leaf.field == "text"}
     clause = next(c for c in parsed.plain_terms
-                  if any(getattr(leaf, "text", None) == "lexic" for leaf in c.leaves()))
+                  if any(getattr(leaf, "text", None) == "lexic" for leaf in rq.leaves(c)))
     assert clause.boost == 3.0
     assert boosts["problem"] == 1.0

@@ -1,14 +1,15 @@
-"""Running a parsed whoosh query over the index's arrays (:mod:`.tables`).
+"""Executing a search request's query (:mod:`searchsvc.request`) over the index's arrays
+(:mod:`.tables`).
 
-The query trees :mod:`.parsing` makes are ANDs, ORs, AND NOTs and optional parts of words;
-over the arrays a word is a slice of sorted document numbers, an AND an intersection, an
+Over the arrays a word is a slice of sorted document numbers, an AND an intersection, an
 OR a union whose scores add up, and BM25 one vectorised expression, so no Python object is
 made per matching paragraph. Scores are whoosh's own: the same BM25 with the same
 statistics, including whoosh's one-byte field lengths (tests/test_array_query.py checks
 them against whoosh's searcher).
 
-What the arrays cannot answer (phrases need word positions; prefixes, wildcards and other
-rare leaves) whoosh answers, restricted to the documents still in question.
+What the arrays cannot answer (phrases need word positions; prefixes and wildcards score
+as whoosh scores them) whoosh answers (:mod:`.translate`), restricted to the documents
+still in question.
 """
 
 from __future__ import annotations
@@ -20,13 +21,27 @@ from dataclasses import dataclass
 from math import log
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...errors import SearchError
+from ...request import (
+    Bool,
+    MatchAll,
+    MatchNone,
+    Node,
+    Phrase,
+    Prefix,
+    Term,
+    Wildcard,
+    all_of,
+    any_of,
+    is_and,
+    is_bonus,
+    is_or,
+)
 from ...settings import Settings
-from .scoring import VariantTerm
 from .tables import FieldPostings, Tables
+from .translate import to_whoosh
 
 _NO_DOCS = np.zeros(0, dtype=np.int32)
 
@@ -51,14 +66,14 @@ class Context:
     source_keys: tuple[str, ...] = ()
 
 
-def run(node: wq.Query, ctx: Context, within: np.ndarray | None = None,
+def run(node: Node, ctx: Context, within: np.ndarray | None = None,
         score: bool = True) -> Matches:
     """The documents (of ``within``, sorted, when given) that ``node`` matches."""
     if within is not None and not len(within):
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
     result = _run(node, ctx, within, score)
-    if score and node.boost != 1.0 and isinstance(node, wq.And | wq.Or) \
-            and result.scores is not None:  # whoosh weighs a boosted AND or OR as a whole
+    if score and node.boost != 1.0 and (is_and(node) or is_or(node)) \
+            and result.scores is not None:  # a boosted AND or OR weighs as a whole
         result = Matches(result.docs, result.scores * node.boost)
     return result
 
@@ -81,11 +96,11 @@ def _restrict(docs: np.ndarray, within: np.ndarray | None) -> np.ndarray:
     return within[positions] == docs
 
 
-def _term(node: wq.Term, ctx: Context, within, score: bool) -> Matches | None:
-    field = ctx.tables.fields.get(node.fieldname)
+def _term(node: Term, ctx: Context, within, score: bool) -> Matches:
+    field = ctx.tables.fields.get(node.field)
     if field is None:
-        return None
-    row = field.row(str(node.text))
+        return Matches(_NO_DOCS, np.zeros(0) if score else None)
+    row = field.row(node.text)
     if row < 0:
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
     docs, tf = field.postings(row)
@@ -94,9 +109,8 @@ def _term(node: wq.Term, ctx: Context, within, score: bool) -> Matches | None:
     if not score:
         return Matches(docs)
     df = int(field.df[row])
-    if isinstance(node, VariantTerm):  # the idf of the commoner of variant and typed word
-        typed_field, typed_word = node.typed
-        df = max(df, ctx.tables.doc_frequency(typed_field, str(typed_word)))
+    if node.variant_of is not None:  # the idf of the commoner of variant and typed word
+        df = max(df, ctx.tables.doc_frequency(node.field, node.variant_of))
     return Matches(docs, _bm25(field, docs, np.asarray(tf[keep]), _idf(ctx, df), ctx) * node.boost)
 
 
@@ -108,11 +122,11 @@ def _bm25(field: FieldPostings, docs: np.ndarray, tf: np.ndarray, idf: float,
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / field.average_length)))
 
 
-def _source(node: wq.Term, ctx: Context, within, score: bool) -> Matches:
+def _source(node: Term, ctx: Context, within, score: bool) -> Matches:
     """``source:`` scopes read the source column (an unscored field: weight 1)."""
     assert ctx.source_column is not None
     try:
-        code = ctx.source_keys.index(str(node.text))
+        code = ctx.source_keys.index(node.text)
     except ValueError:
         docs = _NO_DOCS
     else:
@@ -157,78 +171,90 @@ def _all(ctx: Context, within) -> np.ndarray:
     return np.arange(ctx.tables.doc_count_all, dtype=np.int32)
 
 
-def _run(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
-    if isinstance(node, wq.qcore._NullQuery):
+def _run(node: Node, ctx: Context, within, score: bool) -> Matches:
+    if isinstance(node, MatchNone):
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
-    if isinstance(node, wq.Term) and type(node) in (wq.Term, VariantTerm):
-        if node.fieldname == "source" and ctx.source_column is not None:
+    if isinstance(node, Term):
+        if node.field == "source" and ctx.source_column is not None:
             return _source(node, ctx, within, score)
-        found = _term(node, ctx, within, score)
-        if found is not None:
-            return found
-    if type(node) is wq.Phrase and node.fieldname in ctx.tables.fields:
+        return _term(node, ctx, within, score)
+    if isinstance(node, Phrase):
+        if node.field not in ctx.tables.fields:
+            return Matches(_NO_DOCS, np.zeros(0) if score else None)
         return _phrase(node, ctx, within, score)
-    if type(node) in (wq.Prefix, wq.Wildcard) and node.fieldname in ctx.tables.fields:
+    if isinstance(node, Prefix | Wildcard):
+        if node.field not in ctx.tables.fields:
+            return Matches(_NO_DOCS, np.zeros(0) if score else None)
         # Which documents: the words it stands for, from the arrays (bounded). How they
         # score: whoosh's own way (it differs between one and several segments), asked
         # only for those documents.
-        words = expand(node, ctx.tables.fields[node.fieldname], ctx.settings.max_expansions)
-        found = run(wq.Or([wq.Term(node.fieldname, word) for word in words]), ctx, within,
-                    False)
+        words = expand(node, ctx.tables.fields[node.field], ctx.settings.max_expansions)
+        found = run(any_of(*[Term(node.field, word) for word in words]), ctx, within, False)
         return _by_whoosh(node, ctx, found.docs, True) if score and len(found) else found
-    if isinstance(node, wq.Every) and node.fieldname in ctx.tables.fields:
-        held = np.flatnonzero(ctx.tables.fields[node.fieldname].lengths > 0).astype(np.int32)
-        docs = held if within is None else within[_restrict(within, held)]
+    if isinstance(node, MatchAll):
+        if node.field is None:
+            docs = _all(ctx, within)
+        elif node.field in ctx.tables.fields:
+            held = np.flatnonzero(ctx.tables.fields[node.field].lengths > 0).astype(np.int32)
+            docs = held if within is None else within[_restrict(within, held)]
+        else:
+            docs = _NO_DOCS
         return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
-    if isinstance(node, wq.Every) and not node.fieldname:
-        docs = _all(ctx, within)
-        return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
-    if isinstance(node, wq.AndMaybe):
-        required = run(node.a, ctx, within, score)
-        if not score or not len(required):
-            return required
-        optional = run(node.b, ctx, required.docs, score)
-        total = np.array(required.scores, dtype=np.float64)
-        if len(optional) and optional.scores is not None:
-            total[np.searchsorted(required.docs, optional.docs)] += optional.scores
-        return Matches(required.docs, total)
-    if isinstance(node, wq.AndNot):
-        kept = run(node.a, ctx, within, score)
+    return _bool(node, ctx, within, score)
+
+
+def _bool(node: Bool, ctx: Context, within, score: bool) -> Matches:
+    """Required clauses narrow each other in turn; then the exclusions; then the optional
+    clauses add their scores to what is left."""
+    if node.filter:
+        within = run(all_of(*node.filter), ctx, within, False).docs
+    if node.must:
+        kept = _all_of(node.must, ctx, within, score)
+    elif node.should and node.minimum_should_match:
+        kept = _or([run(child, ctx, within, score) for child in node.should], score)
+    elif node.must_not:
+        # A lone NOT lets everything else through, each scoring the bool's boost.
+        everything = _all(ctx, within)
+        kept = Matches(everything, np.full(len(everything), float(node.boost))
+                       if score else None)
+    else:  # nothing required (ranking "NOT a NOT b" drops the NOTs): everything, unscored
+        everything = _all(ctx, within)
+        kept = Matches(everything, np.zeros(len(everything)) if score else None)
+    for excluded_node in node.must_not:
         if not len(kept):
             return kept
-        excluded = run(node.b, ctx, kept.docs, False)
+        excluded = run(excluded_node, ctx, kept.docs, False)
         keep = ~_restrict(kept.docs, excluded.docs)
-        return Matches(kept.docs[keep], kept.scores[keep] if kept.scores is not None else None)
-    if isinstance(node, wq.Not):
-        everything = _all(ctx, within)
-        excluded = run(node.query, ctx, everything, False)
-        docs = everything[~_restrict(everything, excluded.docs)]
-        # whoosh scores each document a NOT lets through as 1 (times the boost).
-        return Matches(docs, np.full(len(docs), float(node.boost)) if score else None)
-    if type(node) is wq.And and not node.subqueries:
-        # nothing left to require (ranking "NOT a NOT b" drops the NOTs): everything, unscored
-        docs = _all(ctx, within)
-        return Matches(docs, np.zeros(len(docs)) if score else None)
-    if type(node) is wq.And:
-        parts: list[Matches] = []
-        narrowed = within
-        # Rarest first is not known before reading; each clause narrows the next one.
-        for child in node.subqueries:
-            part = run(child, ctx, narrowed, score)
-            if not len(part):
-                return Matches(_NO_DOCS, np.zeros(0) if score else None)
-            parts.append(part)
-            narrowed = part.docs
-        return _and(parts, score)
-    if type(node) is wq.Or and not node.minmatch and node.scale is None:
-        return _or([run(child, ctx, within, score) for child in node.subqueries], score)
-    return _by_whoosh(node, ctx, within, score)
+        kept = Matches(kept.docs[keep], kept.scores[keep] if kept.scores is not None else None)
+    if node.minimum_should_match or not node.should or not node.must:
+        return kept
+    if not score or not len(kept):
+        return kept
+    total = np.array(kept.scores, dtype=np.float64)
+    for optional_node in node.should:
+        optional = run(optional_node, ctx, kept.docs, score)
+        if len(optional) and optional.scores is not None:
+            total[np.searchsorted(kept.docs, optional.docs)] += optional.scores
+    return Matches(kept.docs, total)
 
 
-def _phrase(node: wq.Phrase, ctx: Context, within, score: bool) -> Matches:
+def _all_of(nodes: tuple[Node, ...], ctx: Context, within, score: bool) -> Matches:
+    parts: list[Matches] = []
+    narrowed = within
+    # Rarest first is not known before reading; each clause narrows the next one.
+    for child in nodes:
+        part = run(child, ctx, narrowed, score)
+        if not len(part):
+            return Matches(_NO_DOCS, np.zeros(0) if score else None)
+        parts.append(part)
+        narrowed = part.docs
+    return _and(parts, score)
+
+
+def _phrase(node: Phrase, ctx: Context, within, score: bool) -> Matches:
     """The documents holding all the words, from the arrays, then whoosh's check of their
     positions for those only. whoosh scores a phrase as the sum of its words' scores."""
-    words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+    words = all_of(*[Term(node.field, word) for word in node.words])
     candidates = run(words, ctx, within, score)
     if not len(candidates):
         return candidates
@@ -240,16 +266,16 @@ def _phrase(node: wq.Phrase, ctx: Context, within, score: bool) -> Matches:
     return Matches(confirmed, kept * node.boost)
 
 
-def expand(node: wq.Prefix | wq.Wildcard, field: FieldPostings, limit: int) -> list[str]:
+def expand(node: Prefix | Wildcard, field: FieldPostings, limit: int) -> list[str]:
     """The field's words a prefix* or wildcard stands for; more than ``limit`` is refused."""
     words = field.words
-    if isinstance(node, wq.Prefix):
-        prefix = str(node.text).encode("utf-8")
+    if isinstance(node, Prefix):
+        prefix = node.text.encode("utf-8")
         first = bisect_left(words, prefix)
         last = bisect_left(words, prefix + b"\xff")  # no UTF-8 byte is 0xff
         found = [words[row].decode("utf-8") for row in range(first, min(last, first + limit + 1))]
     else:
-        pattern = re.compile(fnmatch.translate(str(node.text)))
+        pattern = re.compile(fnmatch.translate(node.pattern))
         found = []
         for row in range(len(words)):
             word = words[row].decode("utf-8")
@@ -261,16 +287,17 @@ def expand(node: wq.Prefix | wq.Wildcard, field: FieldPostings, limit: int) -> l
         raise SearchError(
             "pattern_too_broad",
             f"q: {node.text}* stands for more than {limit:,} different words; type more"
-            " letters before the *" if isinstance(node, wq.Prefix) else
-            f"q: {node.text} stands for more than {limit:,} different words; make it"
+            " letters before the *" if isinstance(node, Prefix) else
+            f"q: {node.pattern} stands for more than {limit:,} different words; make it"
             " narrower", "q")
     return found
 
 
-def _by_whoosh(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
-    """Phrases and anything else: whoosh's matcher, skipping to the documents in question."""
+def _by_whoosh(node: Node, ctx: Context, within, score: bool) -> Matches:
+    """Word positions (phrases) and whoosh's scoring of prefixes: whoosh's matcher,
+    skipping to the documents in question."""
     searcher = ctx.searcher
-    matcher = node.matcher(searcher, searcher.context(needs_current=False, weighting=(
+    matcher = to_whoosh(node).matcher(searcher, searcher.context(needs_current=False, weighting=(
         searcher.weighting if score else None)))
     docs: list[int] = []
     scores: list[float] = []
@@ -296,23 +323,23 @@ def _by_whoosh(node: wq.Query, ctx: Context, within, score: bool) -> Matches:
     return Matches(found, np.asarray(scores, dtype=np.float64) if score else None)
 
 
-def run_best(node: wq.Query, ctx: Context, within: np.ndarray | None,
+def run_best(node: Node, ctx: Context, within: np.ndarray | None,
              needed: int) -> Matches:
     """:func:`run`, with exact scores guaranteed only for the ``needed`` best documents
     (and every document tied with them); the others may score lower than they would.
 
-    The proximity bonus (``AndMaybe(words, phrase)``) is what costs: whoosh reads word
+    The proximity bonus (``required_with_bonus(words, phrase)``) is what costs: whoosh reads word
     positions for each candidate. A document can gain at most its phrase words' own
     scores, so positions are read best-bound first, in growing batches, until no
     unchecked document could still reach the ``needed``-th best score."""
-    phrase = node.b if isinstance(node, wq.AndMaybe) else None
-    if not isinstance(phrase, wq.Phrase) or type(phrase) is not wq.Phrase \
-            or phrase.fieldname not in ctx.tables.fields:
+    phrase = node.should[0] if is_bonus(node) and isinstance(node, Bool) else None
+    if not isinstance(phrase, Phrase) or phrase.field not in ctx.tables.fields:
         return run(node, ctx, within)
-    required = run(node.a, ctx, within)
+    assert isinstance(node, Bool)
+    required = run(node.must[0], ctx, within)
     if len(required) <= needed or required.scores is None:
         return run(node, ctx, within)
-    words = wq.And([wq.Term(phrase.fieldname, word) for word in phrase.words])
+    words = all_of(*[Term(phrase.field, word) for word in phrase.words])
     bound = run(words, ctx, required.docs)
     exact = np.array(required.scores, dtype=np.float64)
     if not len(bound) or bound.scores is None:

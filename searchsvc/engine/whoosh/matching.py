@@ -41,6 +41,24 @@ from ...models import (
     Source,
     Suggestion,
 )
+from ...query.language import ParsedQuery, parse
+from ...query.understood import describe, highlights, paragraph_words, typed_words
+from ...request import (
+    Bool,
+    MatchAll,
+    Node,
+    Phrase,
+    Term,
+    any_of,
+    is_and,
+    is_bonus,
+    is_but_not,
+    is_none_of,
+    is_or,
+    map_children,
+    required_with_bonus,
+    with_boost,
+)
 from ...settings import Settings
 from ...snippets import snippet
 from ...spelling import RARE, correction, is_markup
@@ -56,9 +74,7 @@ from .facets import (
     source_buckets,
 )
 from .live import Snapshot
-from .parsing import ParsedQuery, describe, highlights, paragraph_words, parse, typed_words
 from .related import SLOP, key_terms, pairs_of, related_scores
-from .scoring import VariantTerm
 
 _NONE = np.zeros(0, dtype=np.int32)
 
@@ -70,7 +86,7 @@ class _Tier:
     """Articles that match one tier of the query (the whole query, then "most words"),
     within the filters, and their paragraphs that hold a query word."""
 
-    query: wq.Query  # the tier's query, in the paragraph index's form
+    query: Node  # the tier's query, in the paragraph index's form
     articles: np.ndarray  # article codes, sorted
     paragraphs: np.ndarray  # docnums, sorted
 
@@ -83,7 +99,7 @@ class _Match:
     parsed: ParsedQuery
     masks: FilterMasks
     matched: Matched  # every tier's, before the filters (for facets)
-    words: wq.Query | None  # what makes a paragraph a matching one
+    words: Node | None  # what makes a paragraph a matching one
     tiers: list[_Tier] = field(default_factory=list)
     folded: dict[int, list[int]] = field(default_factory=dict)  # kept -> later versions
 
@@ -110,7 +126,7 @@ def _parse(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
     return parse(request.q, snapshot.settings, variants)
 
 
-def _matching_articles(snapshot: Snapshot, tier_query: wq.Query) -> np.ndarray:
+def _matching_articles(snapshot: Snapshot, tier_query: Node) -> np.ndarray:
     """Codes (sorted) of the articles that hold the tier's words anywhere."""
     form = article_query(tier_query, snapshot.settings, keep_not=True)
     docnums = run(form, snapshot.article_context(), score=False).docs
@@ -121,12 +137,12 @@ def _match(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> _Mat
     cols, by_code = snapshot.columns, snapshot.articles_by_code
     masks = FilterMasks.make(cols, filters, snapshot.catalog)
     parsed = _parse(snapshot, request) if request.q.strip() else \
-        ParsedQuery(text="", query=wq.Every())
+        ParsedQuery(text="", query=MatchAll())
     if parsed.is_empty:
         return _Match(parsed, masks, Matched(_NONE, _NONE, by_code.source, by_code.day), None)
     if not request.q.strip():  # the whole archive: every article, every entry
         codes = np.arange(len(cols.article_ids))
-        words: wq.Query | None = wq.Every()
+        words: Node | None = MatchAll()
         word_docs = np.arange(len(cols.para), dtype=np.int32)
         tiers = [(parsed.query, codes)]
     else:
@@ -180,13 +196,13 @@ def _order(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...
     return ordered if limit is None else ordered[:limit]
 
 
-def _paragraph_query(match: _Match, tier: _Tier) -> wq.Query | None:
+def _paragraph_query(match: _Match, tier: _Tier) -> Node | None:
     """How a matching paragraph ranks: its query words (any of them; more of them score
     higher) and, when the query has one, the bonus for having them close together."""
     if match.words is None:
         return None
-    if isinstance(tier.query, wq.AndMaybe):
-        return wq.AndMaybe(match.words, tier.query.b)
+    if isinstance(tier.query, Bool) and is_bonus(tier.query):
+        return required_with_bonus(match.words, tier.query.should[0])
     return match.words
 
 
@@ -309,7 +325,7 @@ def _best_articles(snapshot: Snapshot, match: _Match,
     return out
 
 
-def _score_articles(snapshot: Snapshot, tier_query: wq.Query, articles: np.ndarray,
+def _score_articles(snapshot: Snapshot, tier_query: Node, articles: np.ndarray,
                     needed: int) -> list[tuple[int, float | None]]:
     """(article code, score) by score, then article id, exact for the ``needed`` best
     (:func:`.array_query.run_best`)."""
@@ -325,23 +341,25 @@ def _score_articles(snapshot: Snapshot, tier_query: wq.Query, articles: np.ndarr
     return list(zip(articles[order].tolist(), scores[order].tolist(), strict=True))
 
 
-def article_query(paragraph_query: wq.Query, settings: Settings,
-                  keep_not: bool = False) -> wq.Query:
+def article_query(paragraph_query: Node, settings: Settings,
+                  keep_not: bool = False) -> Node:
     """A paragraph query as the article index runs it, with the title weighted by
     ``article_title_boost`` instead of the paragraphs' ``title_boost``. For ranking
     (``keep_not`` false) only its positive part counts."""
-    if isinstance(paragraph_query, wq.AndNot) and not keep_not:
-        return article_query(paragraph_query.a, settings)
-    if isinstance(paragraph_query, wq.And | wq.Or):
-        kept = [article_query(child, settings, keep_not) for child in paragraph_query.subqueries
-                if keep_not or not isinstance(child, wq.Not)]
-        return type(paragraph_query)(kept, boost=paragraph_query.boost)
-    if paragraph_query.is_leaf():
-        if getattr(paragraph_query, "fieldname", None) in ("title", "title_exact"):
+    if not isinstance(paragraph_query, Bool):
+        if getattr(paragraph_query, "field", None) in ("title", "title_exact"):
             scale = settings.article_title_boost / settings.title_boost
-            return paragraph_query.with_boost(paragraph_query.boost * scale)
+            return with_boost(paragraph_query, paragraph_query.boost * scale)
         return paragraph_query
-    return paragraph_query.apply(lambda child: article_query(child, settings, keep_not))
+    if is_but_not(paragraph_query) and not keep_not:
+        return article_query(paragraph_query.must[0], settings)
+    if is_and(paragraph_query) or is_or(paragraph_query):
+        clauses = paragraph_query.must or paragraph_query.should
+        kept = tuple(article_query(child, settings, keep_not) for child in clauses
+                     if keep_not or not is_none_of(child))
+        return replace(paragraph_query, must=kept) if paragraph_query.must \
+            else replace(paragraph_query, should=kept)
+    return map_children(paragraph_query, lambda child: article_query(child, settings, keep_not))
 
 
 def ranked_articles(snapshot: Snapshot, request: SearchRequest,
@@ -605,9 +623,9 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int, q: str = "") -> l
              for term, weight in key_terms(text, tables.doc_count_all, frequency, settings)]
     if not terms:
         return []
-    alternatives = {
-        term: [VariantTerm("exact", other, ("exact", names[term]),
-                           boost=weight * settings.variant_boost)
+    alternatives: dict[str, list[Node]] = {
+        term: [Term("exact", other, boost=weight * settings.variant_boost,
+                    variant_of=names[term])
                for other in others[term]]
         for term, weight in terms if others.get(term)}
     cols = snapshot.columns
@@ -623,13 +641,13 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int, q: str = "") -> l
     # Marked: the key words, their variants and the pairs holding a key word (a shared
     # "also come" is no reason to read on), and the reader's own search.
     keys = {term for term, _ in terms}
-    shown = [wq.Term("text", term) for term in keys]
+    shown: list[Node] = [Term("text", term) for term in keys]
     shown += [node for nodes in alternatives.values() for node in nodes]
-    shown += [wq.Phrase("text", list(pair), slop=SLOP) for pair in pairs
+    shown += [Phrase("text", pair, slop=SLOP) for pair in pairs
               if keys.intersection(pair)]
     if q.strip():
         shown.append(_parse(snapshot, SearchRequest(q=q, strict=False)).query)
-    wanted = highlights(wq.Or(shown))
+    wanted = highlights(any_of(*shown))
     counts = Counter(int(cols.article[d]) for d in docs[best].tolist())
     return [_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted)
             for d, s in zip(docs[best].tolist(), raw[best].tolist(), strict=True)]

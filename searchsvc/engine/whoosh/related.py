@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from whoosh import query as wq
 
 from ...analysis import stem, stemmed_words, tokens
+from ...request import Node, Term, all_of, any_of
 from ...settings import Settings
 from .array_query import Context, Matches, run, still_open
 
@@ -74,7 +74,7 @@ def pairs_of(text: str, settings: Settings,
 
 def related_scores(context: Context, terms: list[tuple[str, float]],
                    pairs: list[tuple[str, str]], exclude: np.ndarray, needed: int,
-                   text_of, *, alternatives: Mapping[str, list[wq.Query]] | None = None,
+                   text_of, *, alternatives: Mapping[str, list[Node]] | None = None,
                    required: float = 0.0, factor: Callable[[np.ndarray], np.ndarray] | None = None,
                    ) -> Matches:
     """Scores of every paragraph sharing a key word or a pair, but not in ``exclude``
@@ -86,12 +86,12 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
     ``factor(docnums)``: a multiplier per paragraph (date and source preferences)."""
     settings = context.settings
     alternatives = alternatives or {}
-    nodes = [wq.Term("text", term, boost=weight) for term, weight in terms]
+    nodes: list[Node] = [Term("text", term, boost=weight) for term, weight in terms]
     nodes += [node for term, _ in terms for node in alternatives.get(term, ())]
-    base = run(wq.Or(nodes), context)
+    base = run(any_of(*nodes), context)
     bonus = []  # per pair: the paragraphs holding both words, and what the pair would add
     for first, second in pairs:
-        both = run(wq.And([wq.Term("text", first), wq.Term("text", second)]), context)
+        both = run(all_of(Term("text", first), Term("text", second)), context)
         if len(both) and both.scores is not None:
             bonus.append((first, second, both.docs, both.scores * settings.pair_boost))
     every = np.unique(np.concatenate([base.docs] + [docs for _, _, docs, _ in bonus]))
@@ -133,14 +133,14 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
 
 
 def _shared(context: Context, terms: list[tuple[str, float]],
-            alternatives: Mapping[str, list[wq.Query]], docs: np.ndarray,
+            alternatives: Mapping[str, list[Node]], docs: np.ndarray,
             ) -> tuple[np.ndarray, np.ndarray]:
     """The weight and the number of the key words each of ``docs`` holds (a variant
     counts for its word)."""
     weight = np.zeros(len(docs))
     words = np.zeros(len(docs), dtype=np.int32)
     for term, term_weight in terms:
-        node = wq.Or([wq.Term("text", term), *alternatives.get(term, ())])
+        node = any_of(Term("text", term), *alternatives.get(term, ()))
         holds = np.isin(docs, run(node, context, within=docs, score=False).docs)
         weight += holds * term_weight
         words += holds
