@@ -7,14 +7,15 @@ dataclasses of :mod:`searchsvc.models`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .build import folder, pipeline
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
-from .engine.whoosh import WhooshEngine
 from .models import (
     Article,
     BuildSummary,
@@ -26,6 +27,8 @@ from .models import (
     SearchResponse,
     Source,
 )
+from .search import articles, exports, hits, matching, related_coverage
+from .search.snapshot import LiveIndex
 from .settings import Settings
 
 
@@ -35,7 +38,7 @@ class Archive:
     def __init__(self, root: Path, settings: Settings):
         self.root = Path(root)
         self.settings = settings
-        self._engine = WhooshEngine(self.root, settings)
+        self._live = LiveIndex(self.root, settings)
 
     def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
               strict: bool = False, workers: int = 1, catalog: Path | None = None,
@@ -54,7 +57,7 @@ class Archive:
 
     def catalog_facets(self) -> tuple[str, ...]:
         """The catalog columns this index offers as facets (filters of the same name)."""
-        return self._engine.catalog_facets()
+        return tuple(self._live.snapshot().catalog)
 
     def is_usable(self) -> bool:
         """Whether there is an index this version can search."""
@@ -63,43 +66,53 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchResponse:
         """One page of hits, with totals, facets and a suggestion. Raises
         :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
-        return self._engine.search(request)
+        started = time.perf_counter()
+        snapshot = self._live.snapshot()
+        response = snapshot.remembered(("search", request),
+                                       lambda: hits.search(snapshot, request))
+        # The time this answer took, whether computed now or remembered.
+        return replace(response, took_ms=(time.perf_counter() - started) * 1000)
 
     def export(self, request: SearchRequest, limit: int, rows: str = "paragraph") -> ExportRows:
         """Every matching paragraph (up to ``limit``), in the request's order, ungrouped;
         ``rows="article"``: every matching article instead, in the order of the pages, each
         with its score and its best paragraph."""
-        return self._engine.export(request, limit, rows)
+        if rows == "article":
+            return exports.export_articles(self._live.snapshot(), request, limit)
+        return exports.export(self._live.snapshot(), request, limit)
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""
-        return self._engine.ranked(request, k)
+        return matching.ranked_articles(self._live.snapshot(), request, k)
 
     def highlights(self, q: str, fuzzy: bool = True) -> Highlights:
         """What a search for ``q`` marks in a paragraph (name variants included)."""
-        return self._engine.highlights(q, fuzzy)
+        return hits.highlights_for(self._live.snapshot(), SearchRequest(q=q, fuzzy=fuzzy))
 
     def article(self, article_id: str) -> Article:
         """One article and all its paragraphs. Raises ``NotFound``."""
-        return self._engine.article(article_id)
+        return articles.get_article(self._live.snapshot(), article_id)
 
     def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
         """Paragraphs of other articles that report the same thing, best first; the words
         of the search ``q`` are marked in their snippets too."""
-        return self._engine.related(paragraph_id, limit, q)
+        snapshot = self._live.snapshot()
+        return snapshot.remembered(
+            ("related", paragraph_id, limit, q),
+            lambda: related_coverage.related(snapshot, paragraph_id, limit, q))
 
     def sources(self) -> list[Source]:
-        return self._engine.sources()
+        return articles.sources(self._live.snapshot())
 
     def health(self) -> Health:
-        return self._engine.health()
+        return articles.health(self._live.snapshot())
 
     def reopen(self) -> None:
         """Read the newest complete index (a server also does this on its own)."""
-        self._engine.reopen()
+        self._live.snapshot()
 
     def close(self) -> None:
-        self._engine.close()
+        self._live.close()
 
     def __enter__(self) -> Archive:
         return self

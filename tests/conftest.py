@@ -7,14 +7,21 @@ from pathlib import Path
 import pytest
 
 from searchsvc import build as index
+from searchsvc.engine import installed
 from tests.paths import SEEDS
 
 
+@pytest.fixture(scope="session", params=installed())
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Every engine installed: each test using a built index runs once per engine."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
     """An index root built once from the seed corpus (``seeds/`` with its catalog)."""
-    root = tmp_path_factory.mktemp("seed-index")
-    index.build(root, SEEDS)
+    root = tmp_path_factory.mktemp(f"seed-index-{engine_name}")
+    index.build(root, SEEDS, engine=engine_name)
     return root
 
 
@@ -68,13 +75,13 @@ TINY_ARTICLES = [
 
 
 @pytest.fixture(scope="session")
-def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
     """An index root of five articles (JSON Lines): HTML-looking text, four dates, one
     undated article, one title-only article."""
     import json
 
-    folder = tmp_path_factory.mktemp("tiny-index")
+    folder = tmp_path_factory.mktemp(f"tiny-index-{engine_name}")
     jsonl = folder / "articles.jsonl"
     jsonl.write_text("".join(json.dumps(a) + "\n" for a in TINY_ARTICLES), encoding="utf-8")
-    index.build(folder / "index", None, jsonl)
+    index.build(folder / "index", None, jsonl, engine=engine_name)
     return folder / "index"

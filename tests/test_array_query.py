@@ -19,11 +19,12 @@ from whoosh import query as wq
 
 from searchsvc import build as index
 from searchsvc.engine.whoosh.array_query import run, run_best
-from searchsvc.engine.whoosh.live import LiveIndex
-from searchsvc.engine.whoosh.matching import _parse, article_query
-from searchsvc.engine.whoosh.related import SLOP, pairs_of, related_scores
 from searchsvc.engine.whoosh.translate import to_whoosh
 from searchsvc.models import SearchRequest
+from searchsvc.search.matching import article_query
+from searchsvc.search.matching import parse_request as _parse
+from searchsvc.search.related import SLOP, pairs_of, related_scores
+from searchsvc.search.snapshot import LiveIndex
 from searchsvc.settings import Settings
 from tests.mixed import mixed_jsonl
 from tests.paths import SEEDS
@@ -76,8 +77,8 @@ def _compare(snapshot, queries: list[str]) -> int:
     compared = 0
     for q in queries:
         parsed = _parse(snapshot, SearchRequest(q=q))
-        for context, tree in ((snapshot.context(), parsed.query),
-                              (snapshot.article_context(),
+        for context, tree in ((snapshot.engine.context(), parsed.query),
+                              (snapshot.engine.article_context(),
                                article_query(parsed.query, snapshot.settings))):
             reference = {docnum: score for score, docnum in
                          collect(context.searcher, to_whoosh(tree))}
@@ -93,9 +94,9 @@ def _compare(snapshot, queries: list[str]) -> int:
 
 def test_two_segments_really(two_segments: Path):
     live = LiveIndex(two_segments, Settings())
-    assert len(live.snapshot().searcher.reader().leaf_readers()) == 2
+    assert len(live.snapshot().engine.searcher.reader().leaf_readers()) == 2
     stats = json.loads((live.snapshot().path / "tables" / "stats.json").read_text())
-    assert stats["doc_count_all"] == live.snapshot().searcher.doc_count_all()
+    assert stats["doc_count_all"] == live.snapshot().engine.searcher.doc_count_all()
     live.close()
 
 
@@ -118,8 +119,8 @@ def test_not_excludes_every_document_holding_the_word(two_segments: Path):
     live = LiveIndex(two_segments, Settings())
     snapshot = live.snapshot()
     response_docs = run(_parse(snapshot, SearchRequest(q="Trump -Iran")).query,
-                        snapshot.context()).docs
-    stored = [snapshot.searcher.stored_fields(d) for d in response_docs.tolist()]
+                        snapshot.engine.context()).docs
+    stored = [snapshot.engine.searcher.stored_fields(d) for d in response_docs.tolist()]
     texts = [f"{fields['title']} {fields['text']}" for fields in stored]
     assert len(texts) == 101
     assert all(re.search(r"\btrump\b", t, re.I) for t in texts)
@@ -132,9 +133,9 @@ def test_within_restricts_to_the_given_documents(two_segments: Path):
     live = LiveIndex(two_segments, Settings())
     snapshot = live.snapshot()
     tree = _parse(snapshot, SearchRequest(q="iran bombers")).query
-    everything = run(tree, snapshot.context())
+    everything = run(tree, snapshot.engine.context())
     some = everything.docs[::3]
-    part = run(tree, snapshot.context(), some)
+    part = run(tree, snapshot.engine.context(), some)
     assert part.docs.tolist() == some.tolist()
     assert part.scores is not None and everything.scores is not None
     assert part.scores.tolist() == everything.scores[::3].tolist()
@@ -150,8 +151,8 @@ def test_run_best_gives_the_exact_top(two_segments: Path, needed: int):
     checked = 0
     for q in QUERIES + ["iran gulf strike", "pentagon bombers base", "trump iran warning"]:
         parsed = _parse(snapshot, SearchRequest(q=q))
-        for context, tree in ((snapshot.context(), parsed.query),
-                              (snapshot.article_context(),
+        for context, tree in ((snapshot.engine.context(), parsed.query),
+                              (snapshot.engine.article_context(),
                                article_query(parsed.query, snapshot.settings))):
             full, best = run(tree, context), run_best(tree, context, None, needed)
             assert full.scores is not None and best.scores is not None
@@ -171,7 +172,7 @@ def test_related_scores_equal_whoosh_phrase_search(two_segments: Path):
     """Word pairs checked in the stored text score as whoosh's sloppy phrases would."""
     live = LiveIndex(two_segments, Settings())
     snapshot = live.snapshot()
-    searcher, cols = snapshot.searcher, snapshot.columns
+    searcher, cols = snapshot.engine.searcher, snapshot.columns
     boost = snapshot.settings.pair_boost
     compared = 0
     for docnum in range(0, len(cols.para), 97):
@@ -185,7 +186,8 @@ def test_related_scores_equal_whoosh_phrase_search(two_segments: Path):
         # the same request as whoosh and as the plain tree the executor runs
         own = np.flatnonzero(np.asarray(cols.article) == cols.article[docnum])
         reference = {d: s for s, d in collect(searcher, like) if d not in set(own.tolist())}
-        found = related_scores(snapshot.context(), terms, pairs, own.astype(np.int32), 40,
+        found = related_scores(snapshot.engine, snapshot.settings, terms, pairs,
+                               own.astype(np.int32), 40,
                                lambda d: searcher.stored_fields(d).get("text", ""))
         assert found.scores is not None
         best = np.lexsort((found.docs, -np.round(found.scores, 9)))[:40]
@@ -195,3 +197,13 @@ def test_related_scores_equal_whoosh_phrase_search(two_segments: Path):
         compared += 1
     live.close()
     assert compared > 20
+
+
+def test_article_scores_are_whoosh_bm25_on_the_whole_article(tmp_path: Path):
+    """The whoosh engine's figures (the contract suite asserts no engine's scores)."""
+    from searchsvc.archive import open_archive
+
+    index.build(tmp_path / "ix", SEEDS, engine="whoosh")
+    with open_archive(tmp_path / "ix") as archive:
+        response = archive.search(SearchRequest(q="Soleimani"))
+    assert [h.score for h in response.hits] == [0.6681, 0.6526, 0.5546, 0.2421]

@@ -1,5 +1,6 @@
-"""The engine contract: what any :class:`searchsvc.engine.Engine` must answer on the seed
-corpus (and a tiny corpus built here), through the interface only: exact hits, their
+"""The engine contract: what the archive must answer on the seed corpus (and a tiny corpus
+built here) whichever engine wrote and searches the build (the ``engine_name`` fixture runs
+it on every engine installed), through the archive's interface only: exact hits, their
 order, facets, filters, grouping, paging, sorting, snippets, variants, suggestions,
 related coverage, exports and errors. A second engine is held to this file.
 
@@ -97,8 +98,9 @@ def test_article_hits_show_their_best_paragraphs(engine):
     for hit in response.hits:
         scores = [p.score for p in hit.paragraphs]
         assert scores == sorted(scores, reverse=True)
-    # an article's score is its own (whole-article BM25), not its best paragraph's
-    assert [h.score for h in response.hits] == [0.6681, 0.6526, 0.5546, 0.2421]
+    # an article's score is its own (the whole article's), not its best paragraph's
+    assert all(h.score > 0 for h in response.hits)
+    assert any(h.score != h.paragraphs[0].score for h in response.hits)
     assert [h.score for h in response.hits] == sorted((h.score for h in response.hits),
                                                       reverse=True)
 

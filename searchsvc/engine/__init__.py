@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from ..corpus import Article as SourceArticle
 from ..corpus import Problem
 from ..models import (
@@ -27,8 +29,9 @@ from ..models import (
     SearchResponse,
     Source,
 )
+from ..request import Node
 from ..settings import Settings
-from .postings import FinishedBuild
+from .postings import Columns, FinishedBuild, Matches, Stored
 
 DEFAULT = "whoosh"
 
@@ -49,8 +52,54 @@ class IndexWriter(Protocol):
         ...
 
 
+class EngineReader(Protocol):
+    """One build, open for searching: it executes a request's query and reads entries
+    back. Entries are numbered 0..n-1 (document numbers); articles are numbered by their
+    position in ``columns.article_ids`` (article codes)."""
+
+    columns: Columns  #: per entry: its article, paragraph number, source and day codes
+
+    def execute(self, query: Node, within: np.ndarray | None = None, score: bool = True,
+                best: int | None = None) -> Matches:
+        """The entries (of the sorted ``within``, when given) matching ``query``, sorted,
+        with their scores (BM25 over the leaves, summed as :mod:`searchsvc.request` says);
+        ``best``: the scores need be exact only for the ``best`` highest (and ties), the
+        others may be lower (what a top-k page needs)."""
+        ...
+
+    def execute_articles(self, query: Node, within: np.ndarray | None = None,
+                         score: bool = True, best: int | None = None) -> Matches:
+        """The same over whole articles (title and every paragraph as one document):
+        article codes, sorted."""
+        ...
+
+    def stored(self, docnum: int) -> Stored:
+        ...
+
+    def entries_of(self, article_id: str) -> list[int]:
+        """An article's entries, in paragraph order (empty when there is no such article)."""
+        ...
+
+    def entry(self, paragraph_id: str) -> int | None:
+        ...
+
+    @property
+    def doc_count(self) -> int:
+        ...
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        ...
+
+    def vocabulary(self, field: str) -> tuple[list[str], list[int]]:
+        """Every word of the field, sorted, and its document frequency."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
 class EngineBuilder(Protocol):
-    """How an engine writes a build."""
+    """How an engine writes a build, and opens one."""
 
     name: str
 
@@ -64,6 +113,25 @@ class EngineBuilder(Protocol):
         and the vocabulary's document frequencies (and write what the engine's searcher
         needs besides the index itself)."""
         ...
+
+    def open(self, path: Path, settings: Settings) -> EngineReader:
+        """The committed build in ``path``, for searching."""
+        ...
+
+
+ENGINES = ("whoosh",)  # every engine this searchsvc has, the default first
+
+
+def installed() -> tuple[str, ...]:
+    """The engines whose libraries can be imported here."""
+    found = []
+    for name in ENGINES:
+        try:
+            builder(name)
+        except ImportError:
+            continue
+        found.append(name)
+    return tuple(found)
 
 
 def builder(name: str = DEFAULT) -> EngineBuilder:

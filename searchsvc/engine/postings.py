@@ -84,6 +84,33 @@ class PerArticle:
 
 
 @dataclass(frozen=True)
+class Matches:
+    """What an engine's executor returns: sorted, distinct document numbers (or article
+    codes), and their scores (None when not scored)."""
+
+    docs: np.ndarray
+    scores: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One entry as stored: a paragraph (``para`` from 1) or a title-only article (0)."""
+
+    pid: str
+    article_id: str
+    para: int
+    title: str
+    source: str  # the display name
+    day: str | None  # YYYY-MM-DD or "undated"
+    url: str
+    text: str
+    extra: dict
+
+
+@dataclass(frozen=True)
 class FinishedBuild:
     """A committed build, as the service's build pipeline reads it back."""
 

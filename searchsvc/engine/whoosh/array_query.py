@@ -40,21 +40,12 @@ from ...request import (
     is_or,
 )
 from ...settings import Settings
+from ...topk import still_open
+from ..postings import Matches
 from .tables import FieldPostings, Tables
 from .translate import to_whoosh
 
 _NO_DOCS = np.zeros(0, dtype=np.int32)
-
-
-@dataclass(frozen=True)
-class Matches:
-    """Sorted, distinct document numbers, and their scores (None when not scored)."""
-
-    docs: np.ndarray
-    scores: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.docs)
 
 
 @dataclass(frozen=True)
@@ -356,15 +347,3 @@ def run_best(node: Node, ctx: Context, within: np.ndarray | None,
         unchecked[take] = False
         batch *= 2
     return Matches(required.docs, exact)
-
-
-def still_open(exact: np.ndarray, upper: np.ndarray, unchecked: np.ndarray,
-               needed: int) -> np.ndarray:
-    """Positions not checked yet whose upper bound could still reach the ``needed``-th best
-    score known so far (ties included: scores compare to 9 decimals)."""
-    if not unchecked.any():
-        return np.zeros(0, dtype=np.intp)
-    settled = np.where(unchecked, -np.inf, exact)
-    threshold = np.round(-np.partition(-settled, needed - 1)[needed - 1], 9) \
-        if needed <= len(settled) else -np.inf
-    return np.flatnonzero(unchecked & (np.round(upper, 9) >= threshold))

@@ -1,13 +1,14 @@
 """Related coverage: paragraphs of other articles that report the same thing.
 
-More-like-this on the paragraph's most telling words (whoosh's ``key_terms_from_text``),
+More-like-this on the paragraph's most telling words (tf × idf),
 plus a bonus for each word pair of the paragraph that another paragraph also has within
 ``SLOP`` words ("hold Iran responsible" says "same statement" better than shared words).
 
-Scored over the arrays (:mod:`.array_query`). Word pairs need positions: a pair can add
-at most its two words' scores, so pairs are checked (in the candidate's stored text,
-analysed as the index analysed it) only for the paragraphs that could still reach the
-page, best bound first: the same results as whoosh's phrase search with ``slop=SLOP``.
+Scored by the engine's executor, one request per key-word set and word pair. Word pairs
+need positions: a pair can add at most its two words' scores, so pairs are checked (in
+the candidate's stored text, analysed as the index analysed it) only for the paragraphs
+that could still reach the page, best bound first: the same results as a phrase search
+with ``slop=SLOP``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ...analysis import stem, stemmed_words, tokens
-from ...request import Node, Term, all_of, any_of
-from ...settings import Settings
-from .array_query import Context, Matches, run, still_open
+from ..analysis import stem, stemmed_words, tokens
+from ..engine import EngineReader
+from ..engine.postings import Matches
+from ..request import Node, Term, all_of, any_of
+from ..settings import Settings
+from ..topk import still_open
 
 SLOP = 2
 KEY_TERMS = 15  # as many words as whoosh's key_terms and pyserini's more-like-this
@@ -72,7 +75,7 @@ def pairs_of(text: str, settings: Settings,
     return pairs
 
 
-def related_scores(context: Context, terms: list[tuple[str, float]],
+def related_scores(engine: EngineReader, settings: Settings, terms: list[tuple[str, float]],
                    pairs: list[tuple[str, str]], exclude: np.ndarray, needed: int,
                    text_of, *, alternatives: Mapping[str, list[Node]] | None = None,
                    required: float = 0.0, factor: Callable[[np.ndarray], np.ndarray] | None = None,
@@ -84,20 +87,19 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
     ``required``: the share of the key words' weight a paragraph must hold (else it is no
     match), and two key words at least;
     ``factor(docnums)``: a multiplier per paragraph (date and source preferences)."""
-    settings = context.settings
     alternatives = alternatives or {}
     nodes: list[Node] = [Term("text", term, boost=weight) for term, weight in terms]
     nodes += [node for term, _ in terms for node in alternatives.get(term, ())]
-    base = run(any_of(*nodes), context)
+    base = engine.execute(any_of(*nodes))
     bonus = []  # per pair: the paragraphs holding both words, and what the pair would add
     for first, second in pairs:
-        both = run(all_of(Term("text", first), Term("text", second)), context)
+        both = engine.execute(all_of(Term("text", first), Term("text", second)))
         if len(both) and both.scores is not None:
             bonus.append((first, second, both.docs, both.scores * settings.pair_boost))
     every = np.unique(np.concatenate([base.docs] + [docs for _, _, docs, _ in bonus]))
     every = every[~np.isin(every, exclude)]
     if required:
-        held, words = _shared(context, terms, alternatives, every)
+        held, words = _shared(engine, terms, alternatives, every)
         total = sum(weight for _, weight in terms)
         every = every[(held >= required * total) & (words >= 2)]
     scale = factor(every) if factor is not None else np.ones(len(every))
@@ -132,7 +134,7 @@ def related_scores(context: Context, terms: list[tuple[str, float]],
     return Matches(every[matched], exact[matched])
 
 
-def _shared(context: Context, terms: list[tuple[str, float]],
+def _shared(engine: EngineReader, terms: list[tuple[str, float]],
             alternatives: Mapping[str, list[Node]], docs: np.ndarray,
             ) -> tuple[np.ndarray, np.ndarray]:
     """The weight and the number of the key words each of ``docs`` holds (a variant
@@ -141,7 +143,7 @@ def _shared(context: Context, terms: list[tuple[str, float]],
     words = np.zeros(len(docs), dtype=np.int32)
     for term, term_weight in terms:
         node = any_of(Term("text", term), *alternatives.get(term, ()))
-        holds = np.isin(docs, run(node, context, within=docs, score=False).docs)
+        holds = np.isin(docs, engine.execute(node, within=docs, score=False).docs)
         weight += holds * term_weight
         words += holds
     return weight, words

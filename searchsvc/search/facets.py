@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...build.catalog import CatalogFacet
-from ...errors import SearchError
-from ...fields import UNDATED
-from ...filters import Filters, date_bound
-from ...models import Bucket
-from ..postings import Columns
+from ..build.catalog import CatalogFacet
+from ..engine.postings import Columns
+from ..errors import SearchError
+from ..fields import UNDATED
+from ..filters import Filters, date_bound
+from ..models import Bucket
 
 
 @dataclass(frozen=True)

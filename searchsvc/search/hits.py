@@ -1,0 +1,160 @@
+"""One page of a search: its hits with snippets, totals, facets and did-you-mean, the
+answer behind the JSON API, the page and the CLI."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+import numpy as np
+
+from ..engine.postings import Stored
+from ..fields import UNDATED
+from ..models import (
+    Highlights,
+    Hit,
+    ParagraphHit,
+    SearchRequest,
+    SearchResponse,
+)
+from ..query.understood import describe, highlights
+from ..snippets import snippet
+from .facets import (
+    catalog_buckets,
+    date_buckets,
+    source_buckets,
+)
+from .matching import (
+    article_order,
+    by_date,
+    match_query,
+    matched_per_article,
+    missing_words,
+    parse_request,
+    ranked_paragraphs,
+)
+from .snapshot import Snapshot
+from .suggest import suggest
+
+
+def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
+    started = time.perf_counter()
+    filters = request.filters()
+    match = match_query(snapshot, request, filters)
+    first, last = request.first, request.last
+    wanted = highlights(match.parsed.query)
+    if request.group == "article":
+        hits = _article_page(snapshot, match, request, first, last, wanted)
+    else:
+        hits = _paragraph_page(snapshot, match, request, first, last, wanted)
+    names = snapshot.meta.get("sources", {})
+    cols = snapshot.columns
+    total_paragraphs = len(match.paragraphs)
+    total_articles = match.total_articles
+    total = total_articles if request.group == "article" else total_paragraphs
+    settings = snapshot.settings
+    response = SearchResponse(
+        request=request,
+        understood=describe(match.parsed.query) if request.q.strip() else "",
+        variants=match.parsed.variants,
+        relaxed=len(match.tiers) > 1,
+        total_paragraphs=total_paragraphs,
+        total_articles=total_articles,
+        folded=sum(len(later) for later in match.folded.values()),
+        pages=max(1, -(-min(total, settings.max_window) // request.per_page)),
+        took_ms=0.0,
+        hits=hits,
+        facets={
+            "source": source_buckets(cols, match.matched, match.masks, filters, names),
+            "month": date_buckets(cols, match.matched, match.masks, filters, 7),
+            "day": date_buckets(cols, match.matched, match.masks, filters, 10),
+            **{name: catalog_buckets(facet, cols, match.matched, match.masks, filters)
+               for name, facet in snapshot.catalog.items()},
+        },
+    )
+    if request.q.strip() and (total_articles < settings.suggest_below or response.relaxed):
+        if (time.perf_counter() - started) * 1000 > settings.optional_budget_ms:
+            response.skipped.append("suggestion")
+        else:
+            response.suggestion = suggest(snapshot, request, match, filters)
+    response.took_ms = (time.perf_counter() - started) * 1000
+    return response
+
+
+def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
+    page = article_order(snapshot, match, request, last)[first:last]
+    if not page:
+        return []
+    cols = snapshot.columns
+    chosen = np.asarray(sorted(article for article, _ in page))
+    paragraphs = match.paragraphs
+    within = np.sort(paragraphs[np.isin(cols.article[paragraphs], chosen)])
+    counts = matched_per_article(cols, within)
+    best: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
+    for docnum, paragraph_score in ranked_paragraphs(snapshot, match, None, within):
+        shown = best[int(cols.article[docnum])]
+        if len(shown) < snapshot.settings.paragraphs_per_article:
+            shown.append((docnum, paragraph_score))
+    missing = missing_words(snapshot, match, [a for a, _ in page])
+    hits = []
+    for code, score in page:
+        if best[code]:
+            hit = make_hit(snapshot, best[code], counts.get(code, 0), wanted, score)
+        else:  # matched by its title (or a scope) alone: its opening, said to be one
+            opening = int(snapshot.articles_by_code.opening[code])
+            hit = make_hit(snapshot, [(opening, 0.0)], 0, wanted, score, opening=True)
+        hit.missing = missing.get(code, [])
+        hit.duplicates = [cols.article_ids[c] for c in match.folded.get(code, [])]
+        hits.append(hit)
+    return hits
+
+
+def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
+    cols = snapshot.columns
+    paragraphs = np.sort(match.paragraphs)
+    if request.sort == "relevance" and request.q.strip():
+        ranked = ranked_paragraphs(snapshot, match, last)[first:last]
+    else:
+        order = by_date(cols.day[paragraphs], cols.days,
+                         (cols.article[paragraphs], cols.para[paragraphs]),
+                         request.sort != "oldest")
+        page = paragraphs[order[first:last]]
+        scores = dict(ranked_paragraphs(snapshot, match, None, np.sort(page)))
+        ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
+    counts = matched_per_article(cols, paragraphs)
+    return [make_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted) for d, s in ranked]
+
+
+def make_hit(snapshot: Snapshot, paragraphs: list[tuple[int, float]], matched: int, wanted,
+         score: float | None = None, opening: bool = False) -> Hit:
+    """``score``: the article's score (default: its best paragraph's)."""
+    stored = [(snapshot.engine.stored(d), s) for d, s in paragraphs]
+    head = stored[0][0]
+    return Hit(
+        article_id=head.article_id,
+        title=head.title,
+        source=head.source,
+        date=day_or_none(head),
+        url=head.url,
+        score=round(max(s for _, s in paragraphs) if score is None else score, 4),
+        matched_paragraphs=matched,
+        paragraphs=[
+            ParagraphHit(id=f.pid, number=f.para, score=round(s, 4),
+                         snippet=snippet(f.text, wanted), text=f.text,
+                         opening=opening)
+            for f, s in stored
+        ],
+    )
+
+
+def highlights_for(snapshot: Snapshot, request: SearchRequest) -> Highlights:
+    """What a search marks in a paragraph: the typed words, phrases and prefixes, and the
+    name variants it also searched (for the article view's highlighting)."""
+    if not request.q.strip():
+        return Highlights()
+    return highlights(parse_request(snapshot, replace(request, strict=False)).query)
+
+
+def day_or_none(entry: Stored) -> str | None:
+    return None if entry.day in (None, UNDATED) else entry.day

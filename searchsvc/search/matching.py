@@ -1,0 +1,320 @@
+"""Matching and ranking: which articles and paragraphs a query matches, in which order.
+
+Paragraph hits are folded into articles here and nowhere else. The paragraphs decide
+which articles match (and the counts and facets); an article then ranks by the query's
+score on the whole article, from the article index (title and all paragraphs as one
+document, as BM25 reads a document), and shows up to ``paragraphs_per_article``
+of its best paragraphs. Ranking articles by their best paragraph measured worse on every
+test collection (docs/evaluation.md).
+
+Plain words must all match. When that finds fewer than ``fallback_below``
+paragraphs, paragraphs with only some of the words follow the complete matches, ranked
+below all of them (``relaxed``); what the user spelled out (``-word``, a typed phrase,
+an OR group, a scope) stays required.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..build.duplicates import fold
+from ..engine.postings import Matches
+from ..errors import SearchError
+from ..fields import UNDATED
+from ..filters import Filters
+from ..models import (
+    SearchRequest,
+)
+from ..query.language import ParsedQuery, parse
+from ..query.understood import paragraph_words, typed_words
+from ..request import (
+    Bool,
+    MatchAll,
+    Node,
+    is_and,
+    is_bonus,
+    is_but_not,
+    is_none_of,
+    is_or,
+    map_children,
+    required_with_bonus,
+    with_boost,
+)
+from ..settings import Settings
+from ..syntax import QuerySyntaxError, check_syntax
+from ..variants import finder
+from .facets import (
+    FilterMasks,
+    Matched,
+)
+from .snapshot import Snapshot
+
+NO_ENTRIES = np.zeros(0, dtype=np.int32)
+
+@dataclass
+class Tier:
+    """Articles that match one tier of the query (the whole query, then "most words"),
+    within the filters, and their paragraphs that hold a query word."""
+
+    query: Node  # the tier's query, in the paragraph index's form
+    articles: np.ndarray  # article codes, sorted
+    paragraphs: np.ndarray  # docnums, sorted
+
+
+@dataclass
+class Match:
+    """What a query matches: articles (all the words anywhere in the article, title
+    included) and, for each, the paragraphs that hold a query word."""
+
+    parsed: ParsedQuery
+    masks: FilterMasks
+    matched: Matched  # every tier's, before the filters (for facets)
+    words: Node | None  # what makes a paragraph a matching one
+    tiers: list[Tier] = field(default_factory=list)
+    folded: dict[int, list[int]] = field(default_factory=dict)  # kept -> later versions
+
+    @property
+    def paragraphs(self) -> np.ndarray:
+        return np.concatenate([t.paragraphs for t in self.tiers]) if self.tiers else NO_ENTRIES
+
+    @property
+    def total_articles(self) -> int:
+        return sum(len(t.articles) for t in self.tiers)
+
+
+def parse_request(snapshot: Snapshot, request: SearchRequest) -> ParsedQuery:
+    if request.strict:
+        try:
+            check_syntax(request.q)
+        except QuerySyntaxError as error:
+            raise SearchError("invalid_query", f"q: {error}", "q") from None
+    variants = None
+    if request.fuzzy:
+        tables = snapshot.engine
+        variants = finder(snapshot.meta.get("names", {}),
+                          lambda word: tables.doc_frequency("exact", word) > 0)
+    return parse(request.q, snapshot.settings, variants)
+
+
+def _matching_articles(snapshot: Snapshot, tier_query: Node) -> np.ndarray:
+    """Codes (sorted) of the articles that hold the tier's words anywhere."""
+    form = article_query(tier_query, snapshot.settings, keep_not=True)
+    return snapshot.engine.execute_articles(form, score=False).docs
+
+
+def match_query(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> Match:
+    cols, by_code = snapshot.columns, snapshot.articles_by_code
+    masks = FilterMasks.make(cols, filters, snapshot.catalog)
+    parsed = parse_request(snapshot, request) if request.q.strip() else \
+        ParsedQuery(text="", query=MatchAll())
+    if parsed.is_empty:
+        nothing = Matched(NO_ENTRIES, NO_ENTRIES, by_code.source, by_code.day)
+        return Match(parsed, masks, nothing, None)
+    if not request.q.strip():  # the whole archive: every article, every entry
+        codes = np.arange(len(cols.article_ids))
+        words: Node | None = MatchAll()
+        word_docs = np.arange(len(cols.para), dtype=np.int32)
+        tiers = [(parsed.query, codes)]
+    else:
+        codes = _matching_articles(snapshot, parsed.query)
+        tiers = [(parsed.query, codes)]
+        allowed = masks.allowed(by_code.source, by_code.day, codes)
+        if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
+            extra = np.setdiff1d(_matching_articles(snapshot, parsed.fallback), codes,
+                                 assume_unique=True)
+            if len(extra):
+                tiers.append((parsed.fallback, extra))
+                codes = np.union1d(codes, extra)
+        words = paragraph_words(parsed.query)
+        word_docs = snapshot.engine.execute(words, score=False).docs if words is not None \
+            else NO_ENTRIES
+    article_of = cols.article
+    in_matched = word_docs[np.isin(article_of[word_docs], codes)]
+    match = Match(parsed, masks, Matched(in_matched, codes, by_code.source, by_code.day),
+                   words)
+    kept = None
+    if request.collapse:
+        everything = np.sort(np.concatenate([
+            masks.allowed(by_code.source, by_code.day, tier_codes) for _, tier_codes in tiers]))
+        kept, match.folded = fold(everything, by_code.duplicate_of, by_code.day)
+        facet_codes, _ = fold(codes, by_code.duplicate_of, by_code.day)
+        match.matched = Matched(in_matched[np.isin(article_of[in_matched], facet_codes)],
+                                facet_codes, by_code.source, by_code.day)
+    for tier_query, tier_codes in tiers:
+        allowed = masks.allowed(by_code.source, by_code.day, tier_codes)
+        if kept is not None:
+            allowed = allowed[np.isin(allowed, kept)]
+        if len(allowed) or not match.tiers:
+            paragraphs = in_matched[np.isin(article_of[in_matched], allowed)]
+            match.tiers.append(Tier(tier_query, allowed, paragraphs))
+    return match
+
+
+def best_first(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...],
+           limit: int | None) -> np.ndarray:
+    """Positions of the ``limit`` best (all when None): by score (to 9 decimals, so that
+    float noise does not reorder equal scores), then by the ``tiebreak`` keys."""
+    rounded = np.round(scores, 9)
+    if limit is not None and limit < len(docs):
+        # Only what can reach the page is sorted: everything tied with the last one in.
+        threshold = -np.partition(-rounded, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(rounded >= threshold)
+    else:
+        candidates = np.arange(len(docs))
+    keys = tuple(key[candidates] for key in reversed(tiebreak)) + (-rounded[candidates],)
+    ordered = candidates[np.lexsort(keys)]
+    return ordered if limit is None else ordered[:limit]
+
+
+def _paragraph_query(match: Match, tier: Tier) -> Node | None:
+    """How a matching paragraph ranks: its query words (any of them; more of them score
+    higher) and, when the query has one, the bonus for having them close together."""
+    if match.words is None:
+        return None
+    if isinstance(tier.query, Bool) and is_bonus(tier.query):
+        return required_with_bonus(match.words, tier.query.should[0])
+    return match.words
+
+
+def ranked_paragraphs(snapshot: Snapshot, match: Match, limit: int | None,
+            within: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """(docnum, score) best first: the paragraphs of complete matches before those of
+    partial ones; ties by article, then paragraph number (not "#10" < "#2")."""
+    cols = snapshot.columns
+    engine = snapshot.engine
+    out: list[tuple[int, float]] = []
+    for tier in match.tiers:
+        docs = tier.paragraphs
+        if within is not None:
+            docs = np.intersect1d(docs, within, assume_unique=True)
+        if not len(docs):
+            continue
+        remaining = None if limit is None else limit - len(out)
+        if remaining is not None and remaining <= 0:
+            break
+        ranking = _paragraph_query(match, tier)
+        if ranking is None:
+            scores = np.zeros(len(docs))
+        else:
+            found = engine.execute(ranking, docs) if remaining is None else \
+                engine.execute(ranking, docs, best=remaining)
+            scores = scores_of(found, docs)
+        best = best_first(docs, scores, (cols.article[docs], cols.para[docs]), remaining)
+        out.extend(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
+    return out
+
+
+def scores_of(found: Matches, docs: np.ndarray) -> np.ndarray:
+    """``found``'s score of each of ``docs`` (0 where it has none)."""
+    scores = np.zeros(len(docs))
+    if len(found):
+        assert found.scores is not None
+        scores[np.searchsorted(docs, found.docs)] = found.scores
+    return scores
+
+
+def by_date(day_codes: np.ndarray, days: list[str], keys: tuple[np.ndarray, ...],
+             newest: bool) -> np.ndarray:
+    """Positions by date (newest or oldest first), undated last; the same day by ``keys``
+    (article code, then paragraph number)."""
+    day = np.asarray(day_codes, dtype=np.int64)
+    undated = day == (days.index(UNDATED) if UNDATED in days else -1)
+    return np.lexsort(tuple(reversed(keys)) + (-day if newest else day, undated))
+
+
+def article_order(snapshot: Snapshot, match: Match, request: SearchRequest,
+                   needed: int) -> list[tuple[int, float | None]]:
+    """(article code, article score) in the page order; the score is None for date sorts."""
+    if request.sort != "relevance" or not request.q.strip():
+        codes = np.sort(np.concatenate([t.articles for t in match.tiers])) if match.tiers \
+            else NO_ENTRIES
+        order = by_date(snapshot.articles_by_code.day[codes], snapshot.columns.days,
+                         (codes,), request.sort != "oldest")
+        return [(a, None) for a in codes[order].tolist()]
+    return best_articles(snapshot, match, needed)
+
+
+def best_articles(snapshot: Snapshot, match: Match,
+                   needed: int) -> list[tuple[int, float | None]]:
+    """At least ``needed`` articles (where there are so many) in relevance order, with
+    their scores on the article index: the articles of complete matches first, then
+    those of the "most words" tier, each tier by score, ties by article id."""
+    out: list[tuple[int, float | None]] = []
+    for tier in match.tiers:
+        if len(out) >= needed:
+            break
+        if len(tier.articles):
+            out.extend(_score_articles(snapshot, tier.query, tier.articles, needed - len(out)))
+    return out
+
+
+def _score_articles(snapshot: Snapshot, tier_query: Node, articles: np.ndarray,
+                    needed: int) -> list[tuple[int, float | None]]:
+    """(article code, score) by score, then article id, exact for the ``needed`` best
+    (the engine's ``best``)."""
+    found = snapshot.engine.execute_articles(article_query(tier_query, snapshot.settings),
+                                             articles, best=needed)
+    scores = scores_of(found, articles)
+    order = best_first(articles, scores, (articles,), None)
+    return list(zip(articles[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def article_query(paragraph_query: Node, settings: Settings,
+                  keep_not: bool = False) -> Node:
+    """A paragraph query as the article index runs it, with the title weighted by
+    ``article_title_boost`` instead of the paragraphs' ``title_boost``. For ranking
+    (``keep_not`` false) only its positive part counts."""
+    if not isinstance(paragraph_query, Bool):
+        if getattr(paragraph_query, "field", None) in ("title", "title_exact"):
+            scale = settings.article_title_boost / settings.title_boost
+            return with_boost(paragraph_query, paragraph_query.boost * scale)
+        return paragraph_query
+    if is_but_not(paragraph_query) and not keep_not:
+        return article_query(paragraph_query.must[0], settings)
+    if is_and(paragraph_query) or is_or(paragraph_query):
+        clauses = paragraph_query.must or paragraph_query.should
+        kept = tuple(article_query(child, settings, keep_not) for child in clauses
+                     if keep_not or not is_none_of(child))
+        return replace(paragraph_query, must=kept) if paragraph_query.must \
+            else replace(paragraph_query, should=kept)
+    return map_children(paragraph_query, lambda child: article_query(child, settings, keep_not))
+
+
+def ranked_articles(snapshot: Snapshot, request: SearchRequest,
+                    limit: int) -> list[tuple[str, float]]:
+    """(article id, score) best first, the order :func:`search` gives with ``sort=relevance``
+    and ``group=article``, without snippets or facets (for evaluation)."""
+    match = match_query(snapshot, replace(request, sort="relevance", group="article"),
+                   request.filters())
+    ids = snapshot.columns.article_ids
+    return [(ids[code], score or 0.0)
+            for code, score in best_articles(snapshot, match, limit)[:limit]]
+
+
+def matched_per_article(cols, docs: np.ndarray) -> dict[int, int]:
+    articles, matched = np.unique(cols.article[docs], return_counts=True)
+    return dict(zip(articles.tolist(), matched.tolist(), strict=True))
+
+
+def missing_words(snapshot: Snapshot, match: Match, codes: list[int]) -> dict[int, list[str]]:
+    """For the given articles of the "most words" tier: the typed words each lacks."""
+    relaxed = [a for a in codes if any(a in set(t.articles.tolist()) for t in match.tiers[1:])]
+    if not relaxed:
+        return {}
+    within = np.sort(np.asarray(relaxed))
+    lacking: defaultdict[int, list[str]] = defaultdict(list)
+    for clause in match.parsed.plain_terms:
+        held = set(snapshot.engine.execute_articles(article_query(clause, snapshot.settings),
+                                                    within, score=False).docs.tolist())
+        for code in relaxed:
+            if code not in held:
+                lacking[code].append(typed_words(clause, match.parsed.text))
+    return lacking
+
+
+def complete(match: Match) -> int:
+    """Articles that match the whole query (not only most of its words)."""
+    return len(match.tiers[0].articles) if match.tiers else 0
