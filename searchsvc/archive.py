@@ -1,6 +1,6 @@
 """The archive: what the API, the page, the CLI and the evaluation talk to.
 
-One index folder, built by the service's pipeline (:mod:`searchsvc.build`) with the engine
+One index folder, built by the service's pipeline (:mod:`searchsvc.indexer`) with the engine
 its build records, and searched through that engine. Requests and responses are the plain
 dataclasses of :mod:`searchsvc.models`.
 """
@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build import folder, pipeline
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
+from .indexer import folder, pipeline
 from .models import (
     Article,
     BuildSummary,

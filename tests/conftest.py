@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.engine import installed
 from tests.paths import SEEDS
 

@@ -8,7 +8,7 @@ from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 from whoosh.searching import Searcher
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.analysis import exact_words, fold, stemmed_words, tokens
 from searchsvc.engine.whoosh.analysis import exact_analyzer, stemming_analyzer
 

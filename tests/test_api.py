@@ -525,7 +525,7 @@ def test_undated_and_title_only_articles(tiny_client):
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
-    from searchsvc import build as index_module
+    from searchsvc import indexer as index_module
     from searchsvc.app import create_app
 
     export = tmp_path / "formulas.jsonl"

@@ -17,7 +17,7 @@ import pytest
 from whoosh import collectors
 from whoosh import query as wq
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.engine.whoosh.array_query import run, run_best
 from searchsvc.engine.whoosh.translate import to_whoosh
 from searchsvc.models import SearchRequest

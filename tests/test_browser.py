@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from tests.server import running_server
 
 pytestmark = pytest.mark.browser

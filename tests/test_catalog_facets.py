@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.app import create_app
 from searchsvc.cli import main as cli_main
 from searchsvc.engine import open_engine

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc import settings
 from searchsvc.cli import main
 from tests.paths import REPO

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from tests.mixed import mixed_jsonl
 from tests.server import running_server
 

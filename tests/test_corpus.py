@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.corpus import Problem, read_folder, read_jsonl
 
 GOOD = {

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.app import create_app
-from searchsvc.build.duplicates import HASHES, clusters, fold
 from searchsvc.engine import open_engine
+from searchsvc.indexer.duplicates import HASHES, clusters, fold
 from searchsvc.models import SearchRequest
 
 STORY = ("Tanker traffic through the Strait of Hormuz slowed on Monday after Iranian patrol boats"

@@ -16,7 +16,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.errors import BuildError
 from tests.paths import SEEDS
 
@@ -211,7 +211,7 @@ def test_build_that_fails_after_commit_leaves_the_old_index_serving(
     def fail(*args, **kwargs):
         raise OSError("no space left on device")
 
-    from searchsvc.build import pipeline
+    from searchsvc.indexer import pipeline
 
     monkeypatch.setattr(pipeline, "_finish", fail)
     for update in (False, True):

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from tests.paths import SEEDS
 
 from .server import running_server

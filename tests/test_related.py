@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.app import create_app
 from searchsvc.engine import open_engine
 from searchsvc.settings import Settings

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc.corpus import read_folder
 from searchsvc.engine import open_engine
 from searchsvc.models import SearchRequest

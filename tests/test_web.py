@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import build as index
+from searchsvc import indexer as index
 from searchsvc import labels, pages
 from searchsvc.app import create_app
 from searchsvc.models import Bucket, SearchRequest
@@ -647,7 +647,7 @@ def test_the_page_says_before_the_click_when_an_export_is_capped(seed_index):
 
 
 def test_catalog_bookkeeping_is_behind_details(tmp_path):
-    from searchsvc import build as index_builder
+    from searchsvc import indexer as index_builder
 
     article = {"id": "r1", "title": "Cocoa arrivals rise", "source": "Reuters",
                "date": "1987-02-26", "paragraphs": ["Cocoa arrivals rose."],

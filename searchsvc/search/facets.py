@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..build.catalog import CatalogFacet
 from ..engine.postings import Columns
 from ..errors import SearchError
 from ..fields import UNDATED
 from ..filters import Filters, date_bound
+from ..indexer.catalog import CatalogFacet
 from ..models import Bucket
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..build.duplicates import fold
 from ..engine.postings import Matches
 from ..errors import SearchError
 from ..fields import UNDATED
 from ..filters import Filters
+from ..indexer.duplicates import fold
 from ..models import (
     SearchRequest,
 )

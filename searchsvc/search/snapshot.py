@@ -19,13 +19,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..build.catalog import CatalogFacet, read_catalog
-from ..build.duplicates import FILE as DUPLICATES
-from ..build.folder import IndexOutdated, live_path, read_meta
-from ..build.pipeline import TABLES
 from ..engine import EngineReader, builder
 from ..engine.postings import Columns
 from ..errors import Unavailable
+from ..indexer.catalog import CatalogFacet, read_catalog
+from ..indexer.duplicates import FILE as DUPLICATES
+from ..indexer.folder import IndexOutdated, live_path, read_meta
+from ..indexer.pipeline import TABLES
 from ..settings import Settings
 from ..spelling import Lexicon
 
@@ -60,7 +60,7 @@ class Snapshot:
     path: Path
     engine: EngineReader
     articles_by_code: ArticleColumns
-    catalog: dict[str, CatalogFacet]  # the catalog facets, by name (build/catalog.py)
+    catalog: dict[str, CatalogFacet]  # the catalog facets, by name (indexer/catalog.py)
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _answers: OrderedDict = field(default_factory=OrderedDict)  # least recently used first

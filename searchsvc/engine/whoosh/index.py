@@ -1,6 +1,6 @@
 """Writing a build's whoosh indexes: one entry per paragraph, and one per article.
 
-Inside a build folder (the service's, :mod:`searchsvc.build.folder`)::
+Inside a build folder (the service's, :mod:`searchsvc.indexer.folder`)::
 
     <build>/             whoosh files (paragraphs)
     <build>/articles/    whoosh files (whole articles, for ranking them)
@@ -8,7 +8,7 @@ Inside a build folder (the service's, :mod:`searchsvc.build.folder`)::
     <build>/articles/tables/   the article index's
 
 Which articles to write, the lock, the switch and ``--update``'s choice of what changed
-are the service's (:mod:`searchsvc.build.pipeline`); this module only writes what it is
+are the service's (:mod:`searchsvc.indexer.pipeline`); this module only writes what it is
 given.
 """
 
