@@ -13,7 +13,6 @@ with ``slop=SLOP``.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
@@ -22,6 +21,7 @@ import numpy as np
 from ..analysis import stem, stemmed_words, tokens
 from ..engine import EngineReader
 from ..engine.postings import Matches
+from ..idf import bm25_idf
 from ..request import Node, Term, all_of, any_of
 from ..settings import Settings
 from ..topk import still_open
@@ -50,7 +50,7 @@ def key_terms(text: str, documents: int, frequency: Callable[[str], int], settin
     for term, tf in Counter(stemmed_words(text, settings.query_stop_words)).items():
         df = frequency(term)
         if df > 1:
-            weighted.append((tf * math.log(1 + (documents - df + 0.5) / (df + 0.5)), term))
+            weighted.append((tf * bm25_idf(documents, df), term))
     weighted.sort(key=lambda pair: (-pair[0], pair[1]))
     best = weighted[0][0] if weighted else 1.0
     return [(term, weight / best) for weight, term in weighted[:count]]

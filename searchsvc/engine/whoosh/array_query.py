@@ -18,12 +18,12 @@ import fnmatch
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from math import log
 
 import numpy as np
 from whoosh.searching import Searcher
 
 from ...errors import SearchError
+from ...idf import idf
 from ...request import (
     Bool,
     MatchAll,
@@ -70,10 +70,7 @@ def run(node: Node, ctx: Context, within: np.ndarray | None = None,
 
 
 def _idf(ctx: Context, df: int) -> float:
-    n = ctx.tables.doc_count_all
-    if ctx.settings.bm25_idf == "bm25":
-        return log(1 + (n - df + 0.5) / (df + 0.5))
-    return log(n / (df + 1)) + 1
+    return idf(ctx.settings.bm25_idf, ctx.tables.doc_count_all, df)
 
 
 def _restrict(docs: np.ndarray, within: np.ndarray | None) -> np.ndarray:

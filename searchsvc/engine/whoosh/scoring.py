@@ -1,23 +1,14 @@
-"""BM25F with Lucene's idf.
-
-whoosh's BM25F uses ``log(N / (n + 1)) + 1``, which gives words found in most documents a
-weight close to that of rare ones; Lucene (and the reference runs in docs/evaluation.md)
-use BM25's own ``log(1 + (N - n + 0.5) / (n + 0.5))``.
-"""
+"""whoosh's BM25F with Lucene's idf (:mod:`searchsvc.idf`), for what whoosh's own
+matchers score (prefixes, wildcards)."""
 
 from __future__ import annotations
-
-from math import log
 
 from whoosh.matching import NullMatcher, WrappingMatcher
 from whoosh.query import Term
 from whoosh.scoring import BM25F, BM25FScorer, WeightingModel
 
+from ...idf import bm25_idf, idf
 from ...settings import Settings
-
-
-def bm25_idf(doc_count: int, doc_frequency: int) -> float:
-    return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
 
 class _Scorer(BM25FScorer):
@@ -54,10 +45,8 @@ class SharedIdf(WeightingModel):
         frequency = max(parent.doc_frequency(fieldname, text),
                         parent.doc_frequency(typed_field, typed_text))
         if hasattr(scorer, "idf"):
-            if isinstance(self.base, LuceneBM25F):
-                scorer.idf = bm25_idf(parent.doc_count_all(), frequency)
-            else:  # whoosh's own idf
-                scorer.idf = log(parent.doc_count_all() / (frequency + 1)) + 1
+            kind = "bm25" if isinstance(self.base, LuceneBM25F) else "whoosh"
+            scorer.idf = idf(kind, parent.doc_count_all(), frequency)
         return scorer
 
 
