@@ -154,3 +154,18 @@ def test_an_index_without_facets_has_none(tmp_path):
     data = create_app(tmp_path / "index").test_client().get("/api/search?q=cocoa").get_json()
     assert set(data["facets"]) == {"source", "month", "day"}
     assert set(data["filters"]) == {"source", "from", "to"}
+
+
+def test_every_query_parameter_is_a_reserved_facet_name():
+    """A facet named like a parameter would be shadowed by it (``rows`` was missed once):
+    the reserved names cover every parameter the search and related endpoints read."""
+    from pydantic import TypeAdapter
+
+    from searchsvc.indexer.catalog import RESERVED
+    from searchsvc.params import RelatedParams, SearchParams
+
+    names = set()
+    for model in (SearchParams, RelatedParams):
+        names |= set(TypeAdapter(model).json_schema(by_alias=True)["properties"])
+    assert {"rows", "from", "to", "format", "limit", "collapse"} <= names
+    assert names <= RESERVED, sorted(names - RESERVED)
