@@ -13,7 +13,7 @@ from . import __version__, settings
 from .models import count
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .archive import Archive
 
 
 def _progress(total_hint: int | None):
@@ -43,13 +43,13 @@ def _tuning() -> settings.Settings:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .engine import open_engine
+    from .archive import open_archive
     from .errors import IndexProblem, StrictBuildError
 
     corpus = (None if args.jsonl and args.corpus is None
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
-    engine = open_engine(root, _tuning())
+    engine = open_archive(root, _tuning())
     if args.if_needed and engine.is_usable():
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
@@ -91,11 +91,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(index: str | None) -> Engine:
-    from .engine import open_engine
+def _open(index: str | None) -> Archive:
+    from .archive import open_archive
 
     root = settings.index_dir(index)
-    engine = open_engine(root, _tuning())
+    engine = open_archive(root, _tuning())
     if not engine.is_usable():
         raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
                          f" --index DIR or set {settings.INDEX_ENV}")
@@ -152,12 +152,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .engine import open_engine
+    from .archive import open_archive
     from .server import serve
 
     root = settings.index_dir(args.index)
     tuning = _tuning()
-    if not open_engine(root, tuning).is_usable():
+    if not open_archive(root, tuning).is_usable():
         print(f"warning: no usable index in {root} yet; the API answers 503 until `searchsvc"
               f" index` builds one (or pass --index DIR or set {settings.INDEX_ENV})",
               file=sys.stderr)

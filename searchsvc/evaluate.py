@@ -7,7 +7,7 @@ A collection is a folder in the form of ``../shared/corpora/{cranfield,cisi,med}
     queries.tsv        qid<TAB>query text
     qrels.tsv          qid<TAB>docid<TAB>relevance (0 = judged not relevant)
 
-Everything goes through the service's own engine (:class:`searchsvc.engine.Engine`): the
+Everything goes through the service's own archive (:class:`searchsvc.archive.Archive`): the
 documents are read and analysed by its ``build`` (a temporary ``catalog.csv``, written
 outside the corpus, gives each document its docid as article id and its title from
 ``docs.tsv``), and every query is run, as typed, through its ``ranked``: articles in the
@@ -39,7 +39,7 @@ except ImportError as missing:  # the service installs without the evaluation to
         "searchsvc.evaluate needs the evaluation extras: pip install 'searchsvc[eval]'"
     ) from missing
 
-from .engine import Engine, open_engine
+from .archive import Archive, open_archive
 from .models import BuildSummary, SearchRequest
 from .settings import Settings
 
@@ -118,7 +118,7 @@ def write_catalog(collection: Collection, path: Path) -> Path:
     return Path(path)
 
 
-def build_index(collection: Collection, engine: Engine) -> BuildSummary:
+def build_index(collection: Collection, engine: Archive) -> BuildSummary:
     """Index the collection's documents with ``engine`` (titles and ids from a catalog
     written in a temporary folder)."""
     with tempfile.TemporaryDirectory(prefix=f"catalog-{collection.name}-") as folder:
@@ -132,7 +132,7 @@ def build_index(collection: Collection, engine: Engine) -> BuildSummary:
 Run = dict[str, list[tuple[str, float]]]  # qid -> (docid, service score), best first
 
 
-def run_queries(engine: Engine, queries: dict[str, str], depth: int = DEPTH) -> Run:
+def run_queries(engine: Archive, queries: dict[str, str], depth: int = DEPTH) -> Run:
     """Every query through the service's default search, top ``depth`` articles each."""
     return {qid: engine.ranked(SearchRequest(q=text), depth) for qid, text in queries.items()}
 
@@ -210,7 +210,7 @@ def evaluate(path: Path, index_root: Path | None = None, depth: int = DEPTH,
     collection = load_collection(path)
     with tempfile.TemporaryDirectory(prefix=f"eval-{collection.name}-") as scratch:
         root = Path(index_root) / collection.name if index_root else Path(scratch)
-        engine = open_engine(root, settings or Settings())
+        engine = open_archive(root, settings or Settings())
         summary = build_index(collection, engine)
         try:
             judged = collection.judged()

@@ -31,9 +31,9 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Pa
 @pytest.fixture(scope="session")
 def engine(seed_index: Path):
     """The seed index, opened through the engine interface."""
-    from searchsvc.engine import open_engine
+    from searchsvc.archive import open_archive
 
-    with open_engine(seed_index) as opened:
+    with open_archive(seed_index) as opened:
         yield opened
 
 

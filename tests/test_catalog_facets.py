@@ -9,8 +9,8 @@ import pytest
 
 from searchsvc import indexer as index
 from searchsvc.app import create_app
+from searchsvc.archive import open_archive
 from searchsvc.cli import main as cli_main
-from searchsvc.engine import open_engine
 from searchsvc.errors import BuildError, SearchError
 from searchsvc.models import SearchRequest
 
@@ -89,7 +89,7 @@ def test_bad_values_are_a_clear_400(client):
 
 
 def test_engine_refuses_a_facet_the_index_lacks(root):
-    with open_engine(root) as engine:
+    with open_archive(root) as engine:
         assert engine.catalog_facets() == ("topics", "places")
         with pytest.raises(SearchError) as caught:
             engine.search(SearchRequest(q="cocoa", catalog=(("people", ("x",)),)))
@@ -119,7 +119,7 @@ def test_a_rebuild_keeps_the_facets_and_the_cli_sets_them(tmp_path, capsys):
     assert cli_main(["index", "--jsonl", str(jsonl), "--index", str(root),
                      "--facet", "places"]) == 0
     assert cli_main(["index", "--jsonl", str(jsonl), "--index", str(root)]) == 0
-    with open_engine(root) as engine:
+    with open_archive(root) as engine:
         assert engine.catalog_facets() == ("places",)
         found = engine.search(SearchRequest(q="cocoa", catalog=(("places", ("ghana",)),)))
         assert [h.article_id for h in found.hits] == ["a1"]

@@ -11,7 +11,7 @@ import pytest
 
 from searchsvc import indexer as index
 from searchsvc.app import create_app
-from searchsvc.engine import open_engine
+from searchsvc.archive import open_archive
 from searchsvc.indexer.duplicates import HASHES, clusters, fold
 from searchsvc.models import SearchRequest
 
@@ -48,7 +48,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_resent_copy_is_folded_under_the_first_and_other_outlets_are_not(root: Path):
-    engine = open_engine(root)
+    engine = open_archive(root)
     folded = engine.search(SearchRequest(q="strait"))
     assert sorted((h.article_id, h.duplicates) for h in folded.hits) == [
         ("o1", []), ("t1", []), ("t2", []), ("w1", ["w2"]), ("w3", [])]

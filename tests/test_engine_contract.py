@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from searchsvc.engine import Engine, open_engine
+from searchsvc.archive import Archive, open_archive
 from searchsvc.errors import NotFound, SearchError
 from searchsvc.params import check_window, search_request
 from searchsvc.settings import Settings
@@ -31,7 +31,7 @@ ZH = "003_bf4d45bef3f202d2"
 SHORT = {CNN: "000", ESTA: "001", AMN: "002", ZH: "003"}
 
 
-def run(engine: Engine, **params):
+def run(engine: Archive, **params):
     request = search_request(params, engine.settings)
     check_window(request, engine.settings)
     return engine.search(request)
@@ -260,7 +260,7 @@ def test_snippets_contain_no_raw_html(engine):
 @pytest.fixture(scope="module")
 def tiny(tiny_index):
     """conftest.TINY_ARTICLES: HTML-looking text, four dates, one undated, one title only."""
-    engine = open_engine(tiny_index)
+    engine = open_archive(tiny_index)
     yield engine
     engine.close()
 
@@ -702,7 +702,7 @@ def test_proximity_finds_the_words_within_so_many_words(engine):
 
 
 def test_a_pattern_standing_for_too_many_words_is_refused(seed_index):
-    narrow = open_engine(seed_index, Settings(max_expansions=3))
+    narrow = open_archive(seed_index, Settings(max_expansions=3))
     try:
         words = {m.lower().removesuffix("’s") for h in run(narrow, q="milit*",
                                                             group="paragraph",
@@ -717,5 +717,5 @@ def test_a_pattern_standing_for_too_many_words_is_refused(seed_index):
                                      " letters before the *")
     finally:
         narrow.close()
-    everything = run(open_engine(seed_index), q="*")
+    everything = run(open_archive(seed_index), q="*")
     assert everything.total_articles == 4

@@ -329,10 +329,10 @@ def test_update_with_only_additions_equals_a_full_rebuild(tmp_path: Path) -> Non
 
 def article_ranking(root: Path) -> dict[str, list[tuple[str, float]]]:
     """Each query's articles as ranked by the article index, (article id, rounded score)."""
-    from searchsvc.engine import open_engine
+    from searchsvc.archive import open_archive
     from searchsvc.models import SearchRequest
 
-    engine = open_engine(root)
+    engine = open_archive(root)
     try:
         return {q: [(a, round(score, 6)) for a, score in
                     engine.ranked(SearchRequest(q=q), 1000)] for q in QUERIES}
@@ -366,7 +366,7 @@ def test_meta_is_json_with_build_time(seed_index: Path) -> None:
 def test_a_build_in_two_processes_answers_the_same(tmp_path: Path) -> None:
     """SEARCHSVC_BUILD_PROCESSES=2: two segments, the same hits, order and scores (ties
     are broken by article and paragraph, never by how the index was written)."""
-    from searchsvc.engine import open_engine
+    from searchsvc.archive import open_archive
     from searchsvc.models import SearchRequest
     from searchsvc.settings import Settings
     from tests.mixed import mixed_jsonl
@@ -376,7 +376,7 @@ def test_a_build_in_two_processes_answers_the_same(tmp_path: Path) -> None:
     index.build(tmp_path / "one", None, jsonl)
     assert len(list(index.live_path(tmp_path / "two").glob("*.seg"))) == 2
     assert len(list(index.live_path(tmp_path / "one").glob("*.seg"))) == 1
-    two, one = open_engine(tmp_path / "two"), open_engine(tmp_path / "one")
+    two, one = open_archive(tmp_path / "two"), open_archive(tmp_path / "one")
     try:
         for q in ("Soleimani bombers", "US", '"Persian Gulf"', "iran OR iraq", "militia -iraq"):
             for group in ("article", "paragraph"):

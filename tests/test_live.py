@@ -72,7 +72,7 @@ def test_rebuild_while_serving_switches_without_errors(tmp_path: Path) -> None:
 
 
 def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Path) -> None:
-    from searchsvc.engine import open_engine
+    from searchsvc.archive import open_archive
     from searchsvc.models import SearchRequest
     from searchsvc.settings import Settings
 
@@ -80,7 +80,7 @@ def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Pa
     shutil.copytree(SEEDS, corpus)
     root = tmp_path / "index"
     index.build(root, corpus)
-    engine = open_engine(root)
+    engine = open_archive(root)
     first = engine.search(SearchRequest(q="Soleimani"))
     again = engine.search(SearchRequest(q="Soleimani"))
     assert again.hits is first.hits  # remembered, not computed again
@@ -95,7 +95,7 @@ def test_a_search_asked_again_is_remembered_until_the_index_changes(tmp_path: Pa
     assert after.total_articles == 5  # a new build: nothing remembered from the old one
     engine.close()
 
-    forgetful = open_engine(root, Settings(response_cache=0))
+    forgetful = open_archive(root, Settings(response_cache=0))
     assert forgetful.search(SearchRequest(q="Soleimani")).hits is not \
         forgetful.search(SearchRequest(q="Soleimani")).hits
     forgetful.close()

@@ -17,7 +17,7 @@ import pytest
 from searchsvc import evaluate
 from searchsvc import request as rq
 from searchsvc.analysis import QUERY_STOP_WORDS, STOP_WORDS
-from searchsvc.engine import open_engine
+from searchsvc.archive import open_archive
 from searchsvc.models import SearchRequest
 from searchsvc.query import language, understood
 from searchsvc.settings import Settings
@@ -53,7 +53,7 @@ RANK_TOLERANCE = 3.0
 def cranfield(tmp_path_factory: pytest.TempPathFactory):
     collection = evaluate.load_collection(CRANFIELD)
     root: Path = tmp_path_factory.mktemp("cranfield-index")
-    engine = open_engine(root)
+    engine = open_archive(root)
     evaluate.build_index(collection, engine)
     yield collection, engine
     engine.close()

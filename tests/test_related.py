@@ -10,7 +10,7 @@ import pytest
 
 from searchsvc import indexer as index
 from searchsvc.app import create_app
-from searchsvc.engine import open_engine
+from searchsvc.archive import open_archive
 from searchsvc.settings import Settings
 
 STORY = ("General {name} met militia commanders in Baghdad on Tuesday to plan rocket attacks"
@@ -51,7 +51,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def engine(archive: Path):
-    with open_engine(archive) as opened:
+    with open_archive(archive) as opened:
         yield opened
 
 
@@ -65,7 +65,7 @@ def test_same_story_closest_date_first_and_an_aside_left_out(engine):
 
 
 def test_without_a_minimum_the_aside_comes_back(archive):
-    with open_engine(archive, Settings(related_min_share=0.0)) as loose:
+    with open_archive(archive, Settings(related_min_share=0.0)) as loose:
         assert "other" in [hit.article_id for hit in loose.related("wire#1", 10)]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.analysis import QUERY_STOP_WORDS
-from searchsvc.engine import open_engine
+from searchsvc.archive import open_archive
 from searchsvc.models import SearchRequest
 from searchsvc.settings import Settings
 from tests.server import running_server
@@ -41,8 +41,8 @@ def test_bad_overrides_say_what_is_wrong(overrides: dict[str, str], message: str
 
 def test_the_engine_obeys_its_settings(seed_index: Path) -> None:
     request = SearchRequest(q="bombers Minot")  # 2 articles hold both, 2 more "bombers"
-    default = open_engine(seed_index)
-    strict = open_engine(seed_index, Settings(fallback_below=0))
+    default = open_archive(seed_index)
+    strict = open_archive(seed_index, Settings(fallback_below=0))
     try:
         relaxed = default.search(request)
         complete = strict.search(request)
