@@ -1,8 +1,9 @@
 """The search page and the article view (server-rendered; JavaScript only enhances).
 
 Every state of the page is in its URL (``q``, ``source`` (repeatable), ``from``, ``to``,
-``sort``, ``page``): the page is plain GET forms and links, so the back button, bookmarks
-and JavaScript-less browsers all work. The only HTML that is not escaped here is what
+``sort``, ``page``, ``per_page``, ``fuzzy``, ``strict``, ``collapse``, catalog facets): the
+page is plain GET forms and links, so the back button, bookmarks and JavaScript-less
+browsers all work. The only HTML that is not escaped here is what
 the search layer produced for that purpose: snippets and marked paragraphs (escaped text
 with ``<mark>``).
 """
@@ -36,7 +37,8 @@ from .snippets import mark_all
 bp = Blueprint("web", __name__)
 
 # The search state a page carries in its URL, in the order links spell it.
-STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict")
+STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict",
+              "collapse")
 CHART_MAX_DAYS = 31  # more days than this and the chart shows months
 CHART_MAX_MONTHS = 36  # more months than this and it shows years
 BAR_LEVELS = 20  # bar heights are CSS classes lv0..lv20 (no style attributes under the CSP)
@@ -493,7 +495,8 @@ def _page(status: int = 200, **context):
     context.setdefault("state", FormState.from_args(request.args))
     args = state_args(request.args)
     # Settings a new search keeps (hidden fields of the search form).
-    context["keep"] = [(key, args[key]) for key in ("sort", "per_page", "fuzzy", "strict")
+    context["keep"] = [(key, args[key])
+                       for key in ("sort", "per_page", "fuzzy", "strict", "collapse")
                        if key in args]
     return render_template("search.html", **context), status
 

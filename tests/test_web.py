@@ -365,6 +365,21 @@ def test_every_state_is_in_plain_get_forms_and_links(client):
     assert article_links and all("source=cnn" in h and "from=2020-12" in h for h in article_links)
 
 
+def test_every_version_stays_listed_on_every_way_on(client):
+    """collapse=false is part of the search's state: the pager, the search form (a new
+    search, a ticked source) and an article's way back to the results all keep it."""
+    page = get(client, "/?q=Soleimani&per_page=1&collapse=false")
+    doc = Elements(page)
+    assert doc.hrefs("Next") == ["/?q=Soleimani&page=2&per_page=1&collapse=false"]
+    assert doc.hrefs("Page 2") == ["/?q=Soleimani&page=2&per_page=1&collapse=false"]
+    hidden = {a["name"]: a["value"] for a in doc.find("input", type="hidden")}
+    assert hidden == {"per_page": "1", "collapse": "false"}
+    (headline,) = [h for h, _ in doc.links if h.startswith("/articles/") and "#" not in h]
+    assert headline.endswith("?q=Soleimani&per_page=1&collapse=false")
+    article = Elements(get(client, headline))
+    assert article.hrefs("Back to results") == ["/?q=Soleimani&per_page=1&collapse=false"]
+
+
 def test_user_input_is_escaped_everywhere(client):
     hostile = '"><svg onload=alert(1)><script>alert(1)</script>'
     page = get(client, "/?q=" + hostile.replace("<", "%3C").replace(">", "%3E").replace(
