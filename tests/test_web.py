@@ -17,10 +17,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchsvc import labels, pages
+from searchsvc import labels
 from searchsvc.app import create_app
 from searchsvc.engine.whoosh import index
 from searchsvc.models import Bucket, SearchRequest
+from searchsvc.pages.chart import date_chart
+from searchsvc.pages.views import human_date
 
 CNN = "000_a2d3934c72cc6993"
 ESTA = "001_6c93bd1d9ff11c7a"
@@ -241,7 +243,7 @@ def test_month_and_year_charts_for_long_spans():
     filters = request.filters()
     days = [bucket("2020-01-05", 1), bucket("2020-06-01", 3), bucket("undated", 2)]
     with create_app("/nonexistent").test_request_context():
-        chart = pages._chart(request, filters, days)
+        chart = date_chart(request, filters, days)
         assert chart.unit == "month" and chart.undated == 2
         assert [b.value for b in chart.bars] == [f"2020-{m:02d}" for m in range(1, 7)]
         assert [b.level for b in chart.bars] == [7, 0, 0, 0, 0, 20]
@@ -249,7 +251,7 @@ def test_month_and_year_charts_for_long_spans():
         assert query_of(chart.bars[5].href) == {"q": ["x"], "from": ["2020-06"], "to": ["2020-06"]}
 
         long_days = [bucket("2001-03-01", 1), bucket("2020-06-01", 3)]
-        chart = pages._chart(request, filters, long_days)
+        chart = date_chart(request, filters, long_days)
         assert chart.unit == "year" and len(chart.bars) == 20
         assert chart.bars[0].value == "2001" and chart.bars[-1].articles == 3
 
@@ -537,10 +539,10 @@ def test_static_assets_are_served(client):
 
 
 def test_formatting_helpers():
-    assert pages.human_date("2020-12-31") == "31 Dec 2020"
-    assert pages.human_date("2020-01") == "Jan 2020"
-    assert pages.human_date("2020") == "2020"
-    assert pages.human_date(None) == "undated"
+    assert human_date("2020-12-31") == "31 Dec 2020"
+    assert human_date("2020-01") == "Jan 2020"
+    assert human_date("2020") == "2020"
+    assert human_date(None) == "undated"
     assert labels.article_label(" Title ", "CNN", "text") == "Title"
     assert labels.article_label("", "CNN", "one two") == "CNN: one two"
     assert labels.article_label("", "", "") == "Unknown source: untitled article"
