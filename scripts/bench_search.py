@@ -17,10 +17,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc.engine import open_engine  # noqa: E402
-from searchsvc.models import SearchRequest  # noqa: E402
+from searchsvc.engine import open_engine
+from searchsvc.models import SearchRequest
 
 QUERIES = [
     "oil prices", "said", "cocoa", "bank of japan interest rates", "OPEC", '"crude oil"',

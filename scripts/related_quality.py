@@ -21,11 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc.engine import open_engine  # noqa: E402
-from searchsvc.errors import SearchError  # noqa: E402
-from searchsvc.settings import Settings  # noqa: E402
+from searchsvc.engine import open_engine
+from searchsvc.errors import SearchError
+from searchsvc.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
