@@ -36,15 +36,10 @@ Headline = Annotated[str, Field(description="headline; empty when the article ha
 SourceName = Annotated[str, Field(description="source name as displayed, e.g. Zero Hedge")]
 Link = Annotated[str, Field(description="link to the original; empty when unknown")]
 
-SORTS = ("relevance", "newest", "oldest")
-
 
 def count(number: int, noun: str) -> str:
     """``1 article``, ``2 articles``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-GROUPS = ("article", "paragraph")
-
 
 
 @dataclass(frozen=True)
@@ -180,7 +175,7 @@ class SearchResponse:
                             variants=self.variants, relaxed=self.relaxed),
             filters={"source": list(r.filters().sources), "from": r.date_from,
                      "to": r.date_to},
-            sort=r.sort,  # type: ignore[arg-type]  # checked against SORTS by params.py
+            sort=r.sort,  # type: ignore[arg-type]  # one of SearchParams.sort's (params.py)
             group=r.group,  # type: ignore[arg-type]
             total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles,
                          folded=self.folded),

@@ -614,6 +614,26 @@ def test_contract_is_generated_from_the_models():
             search_request({name: "nope"}, Settings())
 
 
+def test_an_answers_choices_are_the_parameters_choices():
+    """sort and group are spelled twice, as the parameters' choices (params.py) and as the
+    answer's (models.py): the two lists are the same, in the same order."""
+    params = {p["name"]: p["schema"] for p in DOC["paths"]["/api/search"]["get"]["parameters"]}
+    answer = DOC["components"]["schemas"]["SearchResponse"]["properties"]
+    assert params["sort"]["enum"] == answer["sort"]["enum"] == ["relevance", "newest", "oldest"]
+    assert params["group"]["enum"] == answer["group"]["enum"] == ["article", "paragraph"]
+
+
+def test_answers_keep_the_contracts_key_order(client):
+    """Keys come in the models' field order, as the document lists them (Flask would sort
+    them alphabetically unless told not to)."""
+    schemas = DOC["components"]["schemas"]
+    body = client.get(q(q="Soleimani")).get_json()
+    assert list(body) == list(schemas["SearchResponse"]["properties"])
+    assert list(body)[:3] == ["query", "filters", "sort"]
+    assert list(body["hits"][0]) == list(schemas["Hit"]["properties"])
+    assert list(client.get("/api/health").get_json()) == list(schemas["Health"]["properties"])
+
+
 def test_a_query_too_long_is_refused_with_what_is_allowed(client):
     words = ["".join(letters) for letters in itertools.product("bcdfghjk", repeat=3)][:121]
     for text, message in (
