@@ -78,6 +78,8 @@ def test_counts_equal_an_independent_count(engine, articles, word, forms):
 def test_every_snippet_shown_holds_a_marked_word(engine, q, group):
     for page in (1, 2, 3):
         response = engine.search(SearchRequest(q=q, group=group, page=page, per_page=20))
+        # Every query has more than three pages (72 to 233 articles): 60 hits are checked.
+        assert len(response.hits) == 20, (q, group, page)
         for hit in response.hits:
             for paragraph in hit.paragraphs:
                 assert "<mark>" in paragraph.snippet or paragraph.opening, (q, paragraph.id)

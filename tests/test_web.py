@@ -167,9 +167,11 @@ def test_results_show_titles_sources_dates_counts_and_highlighted_snippets(clien
 
 
 def test_at_most_three_snippets_per_article(client):
+    """Each of the four articles has more than three matching paragraphs (5 to 12): three
+    snippets each, no fewer, no more."""
     page = get(client, "/?q=Iran")
-    for result in page.split('<li class="result">')[1:]:
-        assert 1 <= result.count('<li class="snippet">') <= 3
+    results = page.split('<li class="result">')[1:]
+    assert [result.count('<li class="snippet">') for result in results] == [3, 3, 3, 3]
 
 
 def test_source_facet_shows_the_apis_counts_as_checkboxes(client):
