@@ -5,7 +5,7 @@ code (a restructuring) changes none of them.
     python scripts/answers.py dump --index DIR [--queries scripts/bench_queries.txt] --out A.jsonl
     python scripts/answers.py compare A.jsonl B.jsonl
 
-``dump`` opens the index in-process with the public entry points only (``open_engine``,
+``dump`` opens the index in-process with the public entry points only (``open_archive``,
 ``search_request``, ``check_window`` and the engine's methods), so the same script runs
 against old and new code: run this file with the interpreter of the checkout under test
 (``OTHER/.venv/bin/python scripts/answers.py dump ...``), which imports that checkout's
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import searchsvc
-from searchsvc.engine import open_engine
+from searchsvc.archive import open_archive
 from searchsvc.errors import SearchError
 from searchsvc.params import check_window, search_request
 
@@ -140,7 +140,7 @@ def search_once(engine: Any, index: Path, request: Any, skips: list[str]) -> Any
         if not getattr(response, "skipped", None):
             return response
         note(f"asking again (skipped {response.skipped} for time): {request!r}")
-        with open_engine(Path(index)) as fresh:
+        with open_archive(Path(index)) as fresh:
             response = fresh.search(request)
     if getattr(response, "skipped", None):
         skips.append(repr(request))
@@ -198,7 +198,7 @@ def dump(index: Path, queries_path: Path, out: Path) -> int:
     partial = out.with_name(out.name + ".partial")
     counts = {"lines": 0, "errors": 0}
     skips: list[str] = []
-    with open_engine(Path(index)) as engine, partial.open("w", encoding="utf-8") as handle:
+    with open_archive(Path(index)) as engine, partial.open("w", encoding="utf-8") as handle:
         sources = engine.sources()
         first_source = sources[0].key if sources else None
 

@@ -17,10 +17,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc.engine import open_engine  # noqa: E402
-from searchsvc.models import SearchRequest  # noqa: E402
+from searchsvc.archive import open_archive
+from searchsvc.models import SearchRequest
 
 QUERIES = [
     "oil prices", "said", "cocoa", "bank of japan interest rates", "OPEC", '"crude oil"',
@@ -42,7 +40,7 @@ def main() -> int:
     parser.add_argument("index", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    engine = open_engine(args.index)
+    engine = open_archive(args.index)
     if not engine.is_usable():
         print(f"error: no index in {args.index}", file=sys.stderr)
         return 2

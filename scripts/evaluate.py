@@ -17,10 +17,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc import evaluate  # noqa: E402
-from searchsvc.settings import Settings  # noqa: E402
+from searchsvc import evaluate
+from searchsvc.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,11 +5,8 @@
 """
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc.cli import main  # noqa: E402
+from searchsvc.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["index", *sys.argv[1:]]))

@@ -21,11 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchsvc.engine import open_engine  # noqa: E402
-from searchsvc.errors import SearchError  # noqa: E402
-from searchsvc.settings import Settings  # noqa: E402
+from searchsvc.archive import open_archive
+from searchsvc.errors import SearchError
+from searchsvc.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     with args.catalog.open(encoding="utf-8", newline="") as handle:
         topics = {row["id"]: {t for t in row["topics"].split(";") if t}
                   for row in csv.DictReader(handle)}
-    engine = open_engine(args.index, Settings.from_env())
+    engine = open_archive(args.index, Settings.from_env())
     rng = random.Random(args.seed)
     ids = sorted(article for article, its in topics.items() if its)
     rng.shuffle(ids)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from .analysis import fold
-from .engine import Engine
+from .archive import Archive
 from .errors import NotFound, SearchError
 from .feeds import CONTENT_TYPE as FEED_TYPE
 from .feeds import atom_feed
@@ -33,8 +33,8 @@ from .params import (
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def engine() -> Engine:
-    return current_app.extensions["searchsvc.engine"]
+def engine() -> Archive:
+    return current_app.extensions["searchsvc.archive"]
 
 
 @bp.get("/search")
@@ -67,7 +67,7 @@ def search():
     return response
 
 
-def _feed(search_engine: Engine, wanted: SearchRequest) -> Response:
+def _feed(search_engine: Archive, wanted: SearchRequest) -> Response:
     """The search as an Atom feed: its newest articles, one entry each."""
     newest = replace(wanted, sort="newest", group="article", page=1,
                      per_page=search_engine.settings.feed_entries)

@@ -8,11 +8,11 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 
 from . import settings
-from .engine import Engine, open_engine
+from .archive import open_archive
 from .errors import SearchError
 from .settings import Settings
 
-ENGINE = "searchsvc.engine"
+ARCHIVE = "searchsvc.archive"
 
 # No inline script or style anywhere, nothing from another origin.
 CONTENT_SECURITY_POLICY = (
@@ -33,10 +33,12 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
         template_folder=str(web / "templates"),
         static_folder=str(web / "static"),
     )
-    app.config.update(INDEX=str(settings.index_dir(index)), JSON_SORT_KEYS=False)
+    app.config.update(INDEX=str(settings.index_dir(index)))
     app.config.update(overrides)
+    # Answers keep their models' field order, the contract's (Flask's provider sorts keys
+    # by default; Flask 3 no longer reads a JSON_SORT_KEYS setting).
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's
-    app.extensions[ENGINE] = open_engine(Path(app.config["INDEX"]),
+    app.extensions[ARCHIVE] = open_archive(Path(app.config["INDEX"]),
                                          tuning or Settings.from_env())
 
     from .api import bp as api_bp
@@ -75,7 +77,3 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
         return response
 
     return app
-
-
-def engine_of(app: Flask) -> Engine:
-    return app.extensions[ENGINE]

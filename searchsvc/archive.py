@@ -16,9 +16,9 @@ from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
 from .indexer import folder, pipeline
+from .indexer.summary import BuildSummary
 from .models import (
     Article,
-    BuildSummary,
     ExportRows,
     Health,
     Highlights,

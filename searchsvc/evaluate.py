@@ -40,7 +40,8 @@ except ImportError as missing:  # the service installs without the evaluation to
     ) from missing
 
 from .archive import Archive, open_archive
-from .models import BuildSummary, SearchRequest
+from .indexer.summary import BuildSummary
+from .models import SearchRequest
 from .settings import Settings
 
 DEPTH = 1000  # articles retrieved per query (search pages stop at Settings.max_window hits)

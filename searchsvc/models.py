@@ -1,6 +1,6 @@
 """What goes in and out of a search engine: plain dataclasses, the same for every engine.
 
-:class:`searchsvc.engine.Engine` takes and returns nothing else; the page and the CLI read
+:class:`searchsvc.archive.Archive` takes and returns nothing else; the page and the CLI read
 them; the JSON API sends them. They are also the API's contract: each field's type,
 bounds and description are written here once, and :mod:`searchsvc.openapi` generates the
 OpenAPI schemas from them (pydantic reads the annotations; nothing is validated or copied
@@ -13,13 +13,11 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Annotated, Literal, overload
 
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
-from .corpus import Problem
 from .filters import Filters
 from .settings import Settings
 
@@ -36,15 +34,10 @@ Headline = Annotated[str, Field(description="headline; empty when the article ha
 SourceName = Annotated[str, Field(description="source name as displayed, e.g. Zero Hedge")]
 Link = Annotated[str, Field(description="link to the original; empty when unknown")]
 
-SORTS = ("relevance", "newest", "oldest")
-
 
 def count(number: int, noun: str) -> str:
     """``1 article``, ``2 articles``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-GROUPS = ("article", "paragraph")
-
 
 
 @dataclass(frozen=True)
@@ -180,7 +173,7 @@ class SearchResponse:
                             variants=self.variants, relaxed=self.relaxed),
             filters={"source": list(r.filters().sources), "from": r.date_from,
                      "to": r.date_to},
-            sort=r.sort,  # type: ignore[arg-type]  # checked against SORTS by params.py
+            sort=r.sort,  # type: ignore[arg-type]  # one of SearchParams.sort's (params.py)
             group=r.group,  # type: ignore[arg-type]
             total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles,
                          folded=self.folded),
@@ -439,35 +432,3 @@ class Highlights:
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact or self.prefixes or self.phrases)
-
-
-@dataclass
-class BuildSummary:
-    path: Path
-    articles: int = 0
-    paragraphs: int = 0
-    title_only: int = 0
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    mode: str = "full"
-
-    def lines(self) -> list[str]:
-        title_only = (f" ({count(self.title_only, 'article')} "
-                      f"{'is' if self.title_only == 1 else 'are'} a title only)")
-        out = [
-            f"indexed {count(self.articles, 'article')}, {count(self.paragraphs, 'paragraph')}"
-            + (title_only if self.title_only else "")
-            + f" in {self.seconds:.1f} s → {self.path}"
-        ]
-        if self.mode == "update":
-            out.append(
-                f"update: {self.added} added, {self.changed} changed, {self.removed} removed,"
-                f" {self.unchanged} unchanged"
-            )
-        out.append(f"skipped or repaired: {len(self.problems)}")
-        out.extend(f"  {problem}" for problem in self.problems)
-        return out

@@ -44,6 +44,17 @@ BODIES: dict[str, Any] = {
 }
 
 
+# Response bounds that are the deployment's Settings, not constants: (component, property,
+# keyword) → the Settings field. The models state the shipped defaults (models._DEFAULTS,
+# evaluated at import); the served document states the running app's, or a client that
+# validates answers would refuse the 150 hits SEARCHSVC_MAX_PER_PAGE=200 allows.
+DEPLOYED_BOUNDS: dict[tuple[str, str, str], str] = {
+    ("SearchResponse", "per_page", "maximum"): "max_per_page",
+    ("SearchResponse", "hits", "maxItems"): "max_per_page",
+    ("Hit", "paragraphs", "maxItems"): "paragraphs_per_article",
+}
+
+
 def _clean(schema: Any) -> Any:
     """pydantic's schema without its generated titles (noise in a contract)."""
     if isinstance(schema, dict):
@@ -54,13 +65,17 @@ def _clean(schema: Any) -> Any:
     return schema
 
 
-def schemas() -> dict[str, dict]:
-    """Every component schema, the bodies and the types they refer to."""
+def schemas(settings: Settings | None = None) -> dict[str, dict]:
+    """Every component schema, the bodies and the types they refer to, with the bounds of
+    ``settings`` (default: the shipped ones)."""
+    settings = settings or Settings()
     out: dict[str, dict] = {}
     for name, body in BODIES.items():
         schema = TypeAdapter(body).json_schema(mode="serialization", ref_template=REF)
         out.update(schema.pop("$defs", {}))
         out[name] = schema
+    for (name, prop, keyword), setting in DEPLOYED_BOUNDS.items():
+        out[name]["properties"][prop][keyword] = getattr(settings, setting)
     # Catalog facets are the index's (searchsvc index --facet topics): one more list of
     # buckets under facets, and one more list of values in the filters echo, each.
     out["Facets"]["additionalProperties"] = {
@@ -223,5 +238,5 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                     "application/json": {"schema": {"type": "object"}}}}},
             }},
         },
-        "components": {"schemas": schemas()},
+        "components": {"schemas": schemas(settings)},
     }

@@ -83,6 +83,58 @@ def test_contract_names_the_limits():
     assert tuple(export_row["properties"]) == CSV_COLUMNS
 
 
+def test_the_served_contract_has_the_deployments_page_sizes(tmp_path, monkeypatch):
+    """SEARCHSVC_MAX_PER_PAGE=200 and SEARCHSVC_PARAGRAPHS_PER_ARTICLE=5: the served document
+    says so, and a page of 150 hits of 5 paragraphs each validates against it (against the
+    shipped limits, 100 and 3, it does not)."""
+    from searchsvc import indexer as index_module
+
+    jsonl = tmp_path / "articles.jsonl"
+    # A source each, so that no article is folded under another as a later version.
+    jsonl.write_text("".join(json.dumps({
+        "id": f"a{n}", "title": f"Report {n}", "source": f"Wire {n}", "date": "2021-01-01",
+        "paragraphs": [f"Cocoa note {n}.{p}: growers in region {n * 7 + p} met." for p in range(6)],
+    }) + "\n" for n in range(160)), encoding="utf-8")
+    index_module.build(tmp_path / "index", None, jsonl)
+    monkeypatch.setenv("SEARCHSVC_MAX_PER_PAGE", "200")
+    monkeypatch.setenv("SEARCHSVC_PARAGRAPHS_PER_ARTICLE", "5")
+    client = create_app(tmp_path / "index").test_client()
+
+    served = client.get("/api/openapi.json").get_json()
+    body = served["components"]["schemas"]["SearchResponse"]["properties"]
+    assert (body["per_page"]["maximum"], body["hits"]["maxItems"]) == (200, 200)
+    assert served["components"]["schemas"]["Hit"]["properties"]["paragraphs"]["maxItems"] == 5
+    params = {p["name"]: p for p in served["paths"]["/api/search"]["get"]["parameters"]}
+    assert params["per_page"]["schema"]["maximum"] == 200
+
+    data = client.get("/api/search?q=cocoa&per_page=150").get_json()
+    assert (data["per_page"], len(data["hits"])) == (150, 150)
+    assert {len(hit["paragraphs"]) for hit in data["hits"]} == {5}
+    schema = {"$ref": "#/components/schemas/SearchResponse"}
+    validator = OAS31Validator({**schema, "components": served["components"]},
+                               format_checker=oas31_format_checker)
+    assert [e.message for e in validator.iter_errors(data)] == []
+    shipped = OAS31Validator({**schema, "components": DOC["components"]},
+                             format_checker=oas31_format_checker)
+    assert not shipped.is_valid(data)
+
+
+def test_the_deployed_bounds_are_the_models_own():
+    """Each bound the served document takes from Settings is one the models state, at its
+    shipped default: a bound dropped or renamed in models.py fails here, not silently."""
+    from pydantic import TypeAdapter
+
+    from searchsvc.openapi import BODIES, DEPLOYED_BOUNDS, REF
+
+    models: dict[str, dict] = {}
+    for name, body in BODIES.items():
+        schema = TypeAdapter(body).json_schema(mode="serialization", ref_template=REF)
+        models.update(schema.pop("$defs", {}), **{name: schema})
+    assert DEPLOYED_BOUNDS  # the loop below checks something
+    for (name, prop, keyword), setting in DEPLOYED_BOUNDS.items():
+        assert models[name]["properties"][prop][keyword] == getattr(Settings(), setting)
+
+
 def test_docs_page_documents_every_parameter_and_error():
     page = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
     for param in DOC["paths"]["/api/search"]["get"]["parameters"]:
@@ -560,6 +612,26 @@ def test_contract_is_generated_from_the_models():
             assert getattr(search_request({name: choice.upper()}, Settings()), name) == choice
         with pytest.raises(Exception, match=f"must be one of {', '.join(params[name]['enum'])}"):
             search_request({name: "nope"}, Settings())
+
+
+def test_an_answers_choices_are_the_parameters_choices():
+    """sort and group are spelled twice, as the parameters' choices (params.py) and as the
+    answer's (models.py): the two lists are the same, in the same order."""
+    params = {p["name"]: p["schema"] for p in DOC["paths"]["/api/search"]["get"]["parameters"]}
+    answer = DOC["components"]["schemas"]["SearchResponse"]["properties"]
+    assert params["sort"]["enum"] == answer["sort"]["enum"] == ["relevance", "newest", "oldest"]
+    assert params["group"]["enum"] == answer["group"]["enum"] == ["article", "paragraph"]
+
+
+def test_answers_keep_the_contracts_key_order(client):
+    """Keys come in the models' field order, as the document lists them (Flask would sort
+    them alphabetically unless told not to)."""
+    schemas = DOC["components"]["schemas"]
+    body = client.get(q(q="Soleimani")).get_json()
+    assert list(body) == list(schemas["SearchResponse"]["properties"])
+    assert list(body)[:3] == ["query", "filters", "sort"]
+    assert list(body["hits"][0]) == list(schemas["Hit"]["properties"])
+    assert list(client.get("/api/health").get_json()) == list(schemas["Health"]["properties"])
 
 
 def test_a_query_too_long_is_refused_with_what_is_allowed(client):

@@ -7,7 +7,7 @@ import socket
 import time
 import urllib.request
 
-from tests.hostile import hammer, hostile_requests
+from scripts.benchlib.hostile import hammer, hostile_requests
 
 
 def test_hostile_requests_from_four_clients_never_fail(server, seed_index):
@@ -45,13 +45,13 @@ def test_slow_and_idle_clients_do_not_hold_the_server(server):
 
 def test_schemathesis_finds_the_served_contract_kept(server, tmp_path):
     """schemathesis against /api/openapi.json: no 5xx, and statuses, content types, headers
-    and bodies as the document says (scripts/fuzz_server.py says which checks and why)."""
+    and bodies as the document says (scripts/benchlib/hostile.py says which checks and why)."""
     import shutil
     import subprocess
     import sys
     from pathlib import Path
 
-    from scripts.fuzz_server import CHECKS
+    from scripts.benchlib.hostile import CHECKS
 
     tool = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
     run = subprocess.run([tool, "run", f"{server}/api/openapi.json", "--workers", "4",

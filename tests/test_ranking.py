@@ -98,7 +98,7 @@ def test_every_query_is_answered(cranfield_run):
 
 @needs_corpora
 def test_evaluation_measures_what_search_shows(cranfield):
-    """Engine.ranked gives the articles, order and scores of search() pages."""
+    """Archive.ranked gives the articles, order and scores of search() pages."""
     collection, engine = cranfield
     for qid in ("1", "14", "17"):
         text = collection.queries[qid]

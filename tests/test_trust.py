@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from searchsvc import indexer as index
+from searchsvc.archive import open_archive
 from searchsvc.corpus import read_folder
-from searchsvc.engine import open_engine
 from searchsvc.models import SearchRequest
 from tests.paths import CORPORA
 
@@ -47,7 +47,7 @@ def reuters_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def engine(reuters_slice: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("reuters-slice-index")
     index.build(root, reuters_slice, facets=("topics", "places"))
-    with open_engine(root) as opened:
+    with open_archive(root) as opened:
         yield opened
 
 
@@ -78,6 +78,8 @@ def test_counts_equal_an_independent_count(engine, articles, word, forms):
 def test_every_snippet_shown_holds_a_marked_word(engine, q, group):
     for page in (1, 2, 3):
         response = engine.search(SearchRequest(q=q, group=group, page=page, per_page=20))
+        # Every query has more than three pages (72 to 233 articles): 60 hits are checked.
+        assert len(response.hits) == 20, (q, group, page)
         for hit in response.hits:
             for paragraph in hit.paragraphs:
                 assert "<mark>" in paragraph.snippet or paragraph.opening, (q, paragraph.id)

@@ -18,9 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from searchsvc import indexer as index
-from searchsvc import labels, pages
+from searchsvc import labels
 from searchsvc.app import create_app
 from searchsvc.models import Bucket, SearchRequest
+from searchsvc.pages.chart import date_chart
+from searchsvc.pages.views import human_date
 
 CNN = "000_a2d3934c72cc6993"
 ESTA = "001_6c93bd1d9ff11c7a"
@@ -165,9 +167,11 @@ def test_results_show_titles_sources_dates_counts_and_highlighted_snippets(clien
 
 
 def test_at_most_three_snippets_per_article(client):
+    """Each of the four articles has more than three matching paragraphs (5 to 12): three
+    snippets each, no fewer, no more."""
     page = get(client, "/?q=Iran")
-    for result in page.split('<li class="result">')[1:]:
-        assert 1 <= result.count('<li class="snippet">') <= 3
+    results = page.split('<li class="result">')[1:]
+    assert [result.count('<li class="snippet">') for result in results] == [3, 3, 3, 3]
 
 
 def test_source_facet_shows_the_apis_counts_as_checkboxes(client):
@@ -241,7 +245,7 @@ def test_month_and_year_charts_for_long_spans():
     filters = request.filters()
     days = [bucket("2020-01-05", 1), bucket("2020-06-01", 3), bucket("undated", 2)]
     with create_app("/nonexistent").test_request_context():
-        chart = pages._chart(request, filters, days)
+        chart = date_chart(request, filters, days)
         assert chart.unit == "month" and chart.undated == 2
         assert [b.value for b in chart.bars] == [f"2020-{m:02d}" for m in range(1, 7)]
         assert [b.level for b in chart.bars] == [7, 0, 0, 0, 0, 20]
@@ -249,7 +253,7 @@ def test_month_and_year_charts_for_long_spans():
         assert query_of(chart.bars[5].href) == {"q": ["x"], "from": ["2020-06"], "to": ["2020-06"]}
 
         long_days = [bucket("2001-03-01", 1), bucket("2020-06-01", 3)]
-        chart = pages._chart(request, filters, long_days)
+        chart = date_chart(request, filters, long_days)
         assert chart.unit == "year" and len(chart.bars) == 20
         assert chart.bars[0].value == "2001" and chart.bars[-1].articles == 3
 
@@ -363,6 +367,21 @@ def test_every_state_is_in_plain_get_forms_and_links(client):
     assert hidden == {"sort": "oldest", "per_page": "5"}
     article_links = [h for h, _ in doc.links if h.startswith("/articles/")]
     assert article_links and all("source=cnn" in h and "from=2020-12" in h for h in article_links)
+
+
+def test_every_version_stays_listed_on_every_way_on(client):
+    """collapse=false is part of the search's state: the pager, the search form (a new
+    search, a ticked source) and an article's way back to the results all keep it."""
+    page = get(client, "/?q=Soleimani&per_page=1&collapse=false")
+    doc = Elements(page)
+    assert doc.hrefs("Next") == ["/?q=Soleimani&page=2&per_page=1&collapse=false"]
+    assert doc.hrefs("Page 2") == ["/?q=Soleimani&page=2&per_page=1&collapse=false"]
+    hidden = {a["name"]: a["value"] for a in doc.find("input", type="hidden")}
+    assert hidden == {"per_page": "1", "collapse": "false"}
+    (headline,) = [h for h, _ in doc.links if h.startswith("/articles/") and "#" not in h]
+    assert headline.endswith("?q=Soleimani&per_page=1&collapse=false")
+    article = Elements(get(client, headline))
+    assert article.hrefs("Back to results") == ["/?q=Soleimani&per_page=1&collapse=false"]
 
 
 def test_user_input_is_escaped_everywhere(client):
@@ -522,10 +541,10 @@ def test_static_assets_are_served(client):
 
 
 def test_formatting_helpers():
-    assert pages.human_date("2020-12-31") == "31 Dec 2020"
-    assert pages.human_date("2020-01") == "Jan 2020"
-    assert pages.human_date("2020") == "2020"
-    assert pages.human_date(None) == "undated"
+    assert human_date("2020-12-31") == "31 Dec 2020"
+    assert human_date("2020-01") == "Jan 2020"
+    assert human_date("2020") == "2020"
+    assert human_date(None) == "undated"
     assert labels.article_label(" Title ", "CNN", "text") == "Title"
     assert labels.article_label("", "CNN", "one two") == "CNN: one two"
     assert labels.article_label("", "", "") == "Unknown source: untitled article"
@@ -589,7 +608,7 @@ def test_a_bug_is_our_own_500_page_and_the_api_error_shape(seed_index):
     """No Werkzeug page, no traceback, no server path: the page's own 500 and, under
     /api/, the JSON error body (the details go to the server's log)."""
     app = create_app(seed_index)
-    engine = app.extensions["searchsvc.engine"]
+    engine = app.extensions["searchsvc.archive"]
 
     def fails(*_args, **_kwargs):
         raise RuntimeError("disk trouble in /srv/archive/index")

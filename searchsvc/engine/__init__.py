@@ -10,25 +10,12 @@ imports one directly but asks :func:`builder` for it by the name a build records
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from ..corpus import Article as SourceArticle
-from ..corpus import Problem
-from ..models import (
-    Article,
-    BuildSummary,
-    ExportRows,
-    Health,
-    Highlights,
-    Hit,
-    SearchRequest,
-    SearchResponse,
-    Source,
-)
 from ..request import Node
 from ..settings import Settings
 from .postings import Columns, FinishedBuild, Matches, Stored
@@ -141,85 +128,3 @@ def builder(name: str = DEFAULT) -> EngineBuilder:
 
         return WhooshBuilder()
     raise ValueError(f"unknown engine {name!r} (this searchsvc has: whoosh)")
-
-
-class Engine(Protocol):
-    """An archive's index: built from a corpus, searched, read back."""
-
-    settings: Settings
-
-    def build(self, corpus: Path | None, jsonl: Path | None = None, *, update: bool = False,
-              strict: bool = False, workers: int = 1, catalog: Path | None = None,
-              on_article: Callable[[SourceArticle], None] | None = None,
-              on_problem: Callable[[Problem], None] | None = None,
-              facets: tuple[str, ...] | None = None) -> BuildSummary:
-        """Index the corpus folder and/or JSON Lines file; the new index replaces the live
-        one only when complete (``update``: only what changed; ``strict``: any problem in
-        the input fails the build and the live index stays; ``facets``: catalog columns
-        to offer as facets, None for the live index's). Raises
-        :class:`~searchsvc.errors.BuildError`."""
-        ...
-
-    def catalog_facets(self) -> tuple[str, ...]:
-        """The catalog columns this index offers as facets (filters of the same name)."""
-        ...
-
-    def is_usable(self) -> bool:
-        """Whether there is an index this version can search."""
-        ...
-
-    def search(self, request: SearchRequest) -> SearchResponse:
-        """One page of hits, with totals, facets and a suggestion. Raises
-        :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
-        ...
-
-    def export(self, request: SearchRequest, limit: int, rows: str = "paragraph") -> ExportRows:
-        """Every matching paragraph (up to ``limit``), in the request's order, ungrouped;
-        ``rows="article"``: every matching article instead, in the order of the pages, each
-        with its score and its best paragraph."""
-        ...
-
-    def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
-        """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""
-        ...
-
-    def highlights(self, q: str, fuzzy: bool = True) -> Highlights:
-        """What a search for ``q`` marks in a paragraph (name variants included)."""
-        ...
-
-    def article(self, article_id: str) -> Article:
-        """One article and all its paragraphs. Raises ``NotFound``."""
-        ...
-
-    def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
-        """Paragraphs of other articles that report the same thing, best first; the words
-        of the search ``q`` are marked in their snippets too."""
-        ...
-
-    def sources(self) -> list[Source]:
-        ...
-
-    def health(self) -> Health:
-        ...
-
-    def reopen(self) -> None:
-        """Read the newest complete index (a server also does this on its own)."""
-        ...
-
-    def close(self) -> None:
-        ...
-
-    def __enter__(self) -> Engine:
-        """``with open_engine(root) as engine:`` closes it after."""
-        ...
-
-    def __exit__(self, *exc: object) -> None:
-        ...
-
-
-def open_engine(index: Path, settings: Settings | None = None) -> Engine:
-    """The archive in the index folder ``index`` (kept while the callers move to
-    :func:`searchsvc.archive.open_archive`)."""
-    from ..archive import open_archive
-
-    return open_archive(index, settings)

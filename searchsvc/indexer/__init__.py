@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine import DEFAULT, builder
-from ..models import BuildSummary
 from .folder import (
     CURRENT,
     FORMAT,
@@ -25,6 +24,7 @@ from .folder import (
     read_meta,
 )
 from .pipeline import TABLES
+from .summary import BuildSummary
 
 __all__ = ["CURRENT", "FORMAT", "META", "PARTIAL", "TABLES", "BuildLock", "IndexCorrupt",
            "IndexOutdated", "build", "is_usable", "live_path", "read_meta"]

@@ -26,12 +26,12 @@ from ..engine import EngineBuilder
 from ..errors import BuildError, IndexProblem, StrictBuildError
 from ..fields import source_key
 from ..filters import values_of
-from ..models import BuildSummary
 from ..settings import Settings
 from ..variants import NAME_SHARE, name_table, name_words
 from . import folder
 from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
+from .summary import BuildSummary
 
 OnArticle = Callable[[Article], None]
 TABLES = "tables"  # the service's artifacts inside a build folder
