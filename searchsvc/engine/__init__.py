@@ -77,10 +77,6 @@ class EngineReader(Protocol):
     def doc_frequency(self, field: str, word: str) -> int:
         ...
 
-    def vocabulary(self, field: str) -> tuple[list[str], list[int]]:
-        """Every word of the field, sorted, and its document frequency."""
-        ...
-
     def close(self) -> None:
         ...
 

@@ -119,3 +119,5 @@ class FinishedBuild:
     columns: Columns
     article_words: ArticleWords
     doc_frequency: Callable[[str, str], int]  # (field, word) -> entries holding it
+    # field -> (its words, sorted, and each one's document frequency)
+    vocabulary: Callable[[str], tuple[list[str], list[int]]]

@@ -6,8 +6,8 @@ skipped and reported), ``--update`` (articles compared by content hash: new ones
 appended to a copy of the live build; a changed or removed article means a full rebuild,
 because deleted entries would still count in the ranking's statistics), ``--strict``, the
 lock and the atomic switch (:mod:`.folder`), and the artifacts every engine reuses: the
-name-variant table, near-duplicate clusters (:mod:`.duplicates`) and the catalog facets
-(:mod:`.catalog`).
+name-variant table, near-duplicate clusters (:mod:`.duplicates`), the catalog facets
+(:mod:`.catalog`) and the vocabulary with document frequencies (:mod:`.vocabulary`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from . import folder
 from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
 from .summary import BuildSummary
+from .vocabulary import write_vocabulary
 
 OnArticle = Callable[[Article], None]
 TABLES = "tables"  # the service's artifacts inside a build folder
@@ -247,6 +248,7 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
     write_catalog(tables, columns.article_ids, facets,
                   {article_id: files.get(article_id, {}).get("facets", {})
                    for article_id in columns.article_ids})
+    write_vocabulary(tables, *finished.vocabulary("exact"))
     names = [name for name, used in sorted(record.names.items())
              if used >= NAME_SHARE * max(1, finished.doc_frequency("exact", name))]
     meta = record.meta

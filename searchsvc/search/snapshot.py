@@ -26,6 +26,7 @@ from ..indexer.catalog import CatalogFacet, read_catalog
 from ..indexer.duplicates import FILE as DUPLICATES
 from ..indexer.folder import IndexOutdated, live_path, read_meta
 from ..indexer.pipeline import TABLES
+from ..indexer.vocabulary import read_vocabulary
 from ..settings import Settings
 from ..spelling import Lexicon
 
@@ -75,7 +76,7 @@ class Snapshot:
         """The archive's words as written, with their entry counts (for did-you-mean)."""
         with self._lock:
             if not self._lexicon:
-                words, counts = self.engine.vocabulary("exact")
+                words, counts = read_vocabulary(self.path / TABLES)
                 self._lexicon.append(Lexicon.make(zip(words, counts, strict=True)))
             return self._lexicon[0]
 

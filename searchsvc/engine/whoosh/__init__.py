@@ -43,5 +43,9 @@ class WhooshBuilder:
         words = ArticleWords(read_article_ids(path / ARTICLES / TABLES),
                              _postings(articles.fields["exact"]),
                              _postings(articles.fields["title_exact"]))
+        def vocabulary(field: str) -> tuple[list[str], list[int]]:
+            postings = _postings(tables.fields[field])
+            return list(postings.words), tables.fields[field].df.tolist()
+
         return FinishedBuild(paragraphs, title_only, read_columns(path / TABLES), words,
-                             tables.doc_frequency)
+                             tables.doc_frequency, vocabulary)

@@ -113,12 +113,6 @@ class WhooshReader:
     def doc_frequency(self, field: str, word: str) -> int:
         return self.tables.doc_frequency(field, word)
 
-    def vocabulary(self, field: str) -> tuple[list[str], list[int]]:
-        """The field's words and their document frequencies."""
-        postings = self.tables.fields[field]
-        words = postings.words
-        return [words[row].decode("utf-8") for row in range(len(words))], postings.df.tolist()
-
     # ---------------------------------------------------------------- threads
 
     def context(self) -> Context:
