@@ -22,23 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.searching import Searcher
 
+from ... import request as rq
 from ...errors import SearchError
 from ...idf import idf
-from ...request import (
-    Bool,
-    MatchAll,
-    MatchNone,
-    Node,
-    Phrase,
-    Prefix,
-    Term,
-    Wildcard,
-    all_of,
-    any_of,
-    is_and,
-    is_bonus,
-    is_or,
-)
 from ...settings import Settings
 from ...topk import still_open
 from ..postings import Matches
@@ -57,13 +43,13 @@ class Context:
     source_keys: tuple[str, ...] = ()
 
 
-def run(node: Node, ctx: Context, within: np.ndarray | None = None,
+def run(node: rq.Node, ctx: Context, within: np.ndarray | None = None,
         score: bool = True) -> Matches:
     """The documents (of ``within``, sorted, when given) that ``node`` matches."""
     if within is not None and not len(within):
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
     result = _run(node, ctx, within, score)
-    if score and node.boost != 1.0 and (is_and(node) or is_or(node)) \
+    if score and node.boost != 1.0 and (rq.is_and(node) or rq.is_or(node)) \
             and result.scores is not None:  # a boosted AND or OR weighs as a whole
         result = Matches(result.docs, result.scores * node.boost)
     return result
@@ -84,7 +70,7 @@ def _restrict(docs: np.ndarray, within: np.ndarray | None) -> np.ndarray:
     return within[positions] == docs
 
 
-def _term(node: Term, ctx: Context, within, score: bool) -> Matches:
+def _term(node: rq.Term, ctx: Context, within, score: bool) -> Matches:
     field = ctx.tables.fields.get(node.field)
     if field is None:
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
@@ -110,7 +96,7 @@ def _bm25(field: FieldPostings, docs: np.ndarray, tf: np.ndarray, idf: float,
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / field.average_length)))
 
 
-def _source(node: Term, ctx: Context, within, score: bool) -> Matches:
+def _source(node: rq.Term, ctx: Context, within, score: bool) -> Matches:
     """``source:`` scopes read the source column (an unscored field: weight 1)."""
     assert ctx.source_column is not None
     try:
@@ -159,27 +145,27 @@ def _all(ctx: Context, within) -> np.ndarray:
     return np.arange(ctx.tables.doc_count_all, dtype=np.int32)
 
 
-def _run(node: Node, ctx: Context, within, score: bool) -> Matches:
-    if isinstance(node, MatchNone):
+def _run(node: rq.Node, ctx: Context, within, score: bool) -> Matches:
+    if isinstance(node, rq.MatchNone):
         return Matches(_NO_DOCS, np.zeros(0) if score else None)
-    if isinstance(node, Term):
+    if isinstance(node, rq.Term):
         if node.field == "source" and ctx.source_column is not None:
             return _source(node, ctx, within, score)
         return _term(node, ctx, within, score)
-    if isinstance(node, Phrase):
+    if isinstance(node, rq.Phrase):
         if node.field not in ctx.tables.fields:
             return Matches(_NO_DOCS, np.zeros(0) if score else None)
         return _phrase(node, ctx, within, score)
-    if isinstance(node, Prefix | Wildcard):
+    if isinstance(node, rq.Prefix | rq.Wildcard):
         if node.field not in ctx.tables.fields:
             return Matches(_NO_DOCS, np.zeros(0) if score else None)
         # Which documents: the words it stands for, from the arrays (bounded). How they
         # score: whoosh's own way (it differs between one and several segments), asked
         # only for those documents.
         words = expand(node, ctx.tables.fields[node.field], ctx.settings.max_expansions)
-        found = run(any_of(*[Term(node.field, word) for word in words]), ctx, within, False)
+        found = run(rq.any_of(*[rq.Term(node.field, word) for word in words]), ctx, within, False)
         return _by_whoosh(node, ctx, found.docs, True) if score and len(found) else found
-    if isinstance(node, MatchAll):
+    if isinstance(node, rq.MatchAll):
         if node.field is None:
             docs = _all(ctx, within)
         elif node.field in ctx.tables.fields:
@@ -191,11 +177,11 @@ def _run(node: Node, ctx: Context, within, score: bool) -> Matches:
     return _bool(node, ctx, within, score)
 
 
-def _bool(node: Bool, ctx: Context, within, score: bool) -> Matches:
+def _bool(node: rq.Bool, ctx: Context, within, score: bool) -> Matches:
     """Required clauses narrow each other in turn; then the exclusions; then the optional
     clauses add their scores to what is left."""
     if node.filter:
-        within = run(all_of(*node.filter), ctx, within, False).docs
+        within = run(rq.all_of(*node.filter), ctx, within, False).docs
     if node.must:
         kept = _all_of(node.must, ctx, within, score)
     elif node.should and node.minimum_should_match:
@@ -226,7 +212,7 @@ def _bool(node: Bool, ctx: Context, within, score: bool) -> Matches:
     return Matches(kept.docs, total)
 
 
-def _all_of(nodes: tuple[Node, ...], ctx: Context, within, score: bool) -> Matches:
+def _all_of(nodes: tuple[rq.Node, ...], ctx: Context, within, score: bool) -> Matches:
     parts: list[Matches] = []
     narrowed = within
     # Rarest first is not known before reading; each clause narrows the next one.
@@ -239,10 +225,10 @@ def _all_of(nodes: tuple[Node, ...], ctx: Context, within, score: bool) -> Match
     return _and(parts, score)
 
 
-def _phrase(node: Phrase, ctx: Context, within, score: bool) -> Matches:
+def _phrase(node: rq.Phrase, ctx: Context, within, score: bool) -> Matches:
     """The documents holding all the words, from the arrays, then whoosh's check of their
     positions for those only. whoosh scores a phrase as the sum of its words' scores."""
-    words = all_of(*[Term(node.field, word) for word in node.words])
+    words = rq.all_of(*[rq.Term(node.field, word) for word in node.words])
     candidates = run(words, ctx, within, score)
     if not len(candidates):
         return candidates
@@ -254,10 +240,10 @@ def _phrase(node: Phrase, ctx: Context, within, score: bool) -> Matches:
     return Matches(confirmed, kept * node.boost)
 
 
-def expand(node: Prefix | Wildcard, field: FieldPostings, limit: int) -> list[str]:
+def expand(node: rq.Prefix | rq.Wildcard, field: FieldPostings, limit: int) -> list[str]:
     """The field's words a prefix* or wildcard stands for; more than ``limit`` is refused."""
     words = field.words
-    if isinstance(node, Prefix):
+    if isinstance(node, rq.Prefix):
         prefix = node.text.encode("utf-8")
         first = bisect_left(words, prefix)
         last = bisect_left(words, prefix + b"\xff")  # no UTF-8 byte is 0xff
@@ -275,13 +261,13 @@ def expand(node: Prefix | Wildcard, field: FieldPostings, limit: int) -> list[st
         raise SearchError(
             "pattern_too_broad",
             f"q: {node.text}* stands for more than {limit:,} different words; type more"
-            " letters before the *" if isinstance(node, Prefix) else
+            " letters before the *" if isinstance(node, rq.Prefix) else
             f"q: {node.pattern} stands for more than {limit:,} different words; make it"
             " narrower", "q")
     return found
 
 
-def _by_whoosh(node: Node, ctx: Context, within, score: bool) -> Matches:
+def _by_whoosh(node: rq.Node, ctx: Context, within, score: bool) -> Matches:
     """Word positions (phrases) and whoosh's scoring of prefixes: whoosh's matcher,
     skipping to the documents in question."""
     searcher = ctx.searcher
@@ -311,7 +297,7 @@ def _by_whoosh(node: Node, ctx: Context, within, score: bool) -> Matches:
     return Matches(found, np.asarray(scores, dtype=np.float64) if score else None)
 
 
-def run_best(node: Node, ctx: Context, within: np.ndarray | None,
+def run_best(node: rq.Node, ctx: Context, within: np.ndarray | None,
              needed: int) -> Matches:
     """:func:`run`, with exact scores guaranteed only for the ``needed`` best documents
     (and every document tied with them); the others may score lower than they would.
@@ -320,14 +306,14 @@ def run_best(node: Node, ctx: Context, within: np.ndarray | None,
     positions for each candidate. A document can gain at most its phrase words' own
     scores, so positions are read best-bound first, in growing batches, until no
     unchecked document could still reach the ``needed``-th best score."""
-    phrase = node.should[0] if is_bonus(node) and isinstance(node, Bool) else None
-    if not isinstance(phrase, Phrase) or phrase.field not in ctx.tables.fields:
+    phrase = node.should[0] if rq.is_bonus(node) and isinstance(node, rq.Bool) else None
+    if not isinstance(phrase, rq.Phrase) or phrase.field not in ctx.tables.fields:
         return run(node, ctx, within)
-    assert isinstance(node, Bool)
+    assert isinstance(node, rq.Bool)
     required = run(node.must[0], ctx, within)
     if len(required) <= needed or required.scores is None:
         return run(node, ctx, within)
-    words = all_of(*[Term(phrase.field, word) for word in phrase.words])
+    words = rq.all_of(*[rq.Term(phrase.field, word) for word in phrase.words])
     bound = run(words, ctx, required.docs)
     exact = np.array(required.scores, dtype=np.float64)
     if not len(bound) or bound.scores is None:
