@@ -301,7 +301,9 @@ def matched_per_article(cols, docs: np.ndarray) -> dict[int, int]:
 
 def missing_words(snapshot: Snapshot, match: Match, codes: list[int]) -> dict[int, list[str]]:
     """For the given articles of the "most words" tier: the typed words each lacks."""
-    relaxed = [a for a in codes if any(a in set(t.articles.tolist()) for t in match.tiers[1:])]
+    # One set of the relaxed tiers' articles, not one per article asked about.
+    in_relaxed = {code for tier in match.tiers[1:] for code in tier.articles.tolist()}
+    relaxed = [a for a in codes if a in in_relaxed]
     if not relaxed:
         return {}
     within = np.sort(np.asarray(relaxed))
