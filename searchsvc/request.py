@@ -5,7 +5,13 @@ Shaped like an OpenSearch search body's ``query``: a :class:`Bool` tree (``must`
 :class:`Term`, :class:`Phrase` (with ``slop``: proximity), :class:`Prefix`,
 :class:`Wildcard` and :class:`MatchAll` leaves on named fields, so that an adapter for
 another engine is a translation. The query language (:mod:`searchsvc.query`) writes it;
-an engine executes it (``engine/whoosh/execute.py``) and knows nothing of the syntax.
+an engine executes it (``engine/whoosh/array_query.py``) and knows nothing of the syntax.
+
+The whole request is a :class:`SearchBody`, shaped like an OpenSearch search body:
+``query``, ``filter`` (as a bool's ``filter``), ``post_filter`` (named, so that each
+aggregation leaves its own facet's filter out), ``aggs`` (terms and date histograms),
+``collapse`` (by article, with inner hits), ``from``/``size`` and ``sort``. An engine
+answers it with a :class:`searchsvc.engine.postings.SearchResult`.
 
 Fields: ``text`` and ``title`` hold stems; ``exact`` and ``title_exact`` the words as
 written (folded); ``source`` the folded source key.
@@ -20,6 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from dataclasses import field as metadata
+from typing import Literal
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -176,3 +185,115 @@ def map_children(node: Bool, change) -> Bool:
     return Bool(tuple(map(change, node.must)), tuple(map(change, node.should)),
                 node.minimum_should_match, tuple(map(change, node.must_not)),
                 tuple(map(change, node.filter)), node.boost)
+
+
+# ---------------------------------------------------------------- the search body
+
+
+@dataclass(frozen=True)
+class SourceIn:
+    """A ``terms`` filter on ``source``: entries of any of these sources."""
+
+    keys: tuple[str, ...]  #: folded source keys (``searchsvc.fields.source_key``)
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """A ``range`` filter on ``day``: ISO days, both ends inclusive; an undated entry is in
+    no range."""
+
+    gte: str | None = None  #: first day, or None for no lower bound
+    lte: str | None = None  #: last day, or None for no upper bound
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleIn:
+    """A ``terms`` filter on ``article``: entries (or, on the articles index, articles)
+    of these articles. The service's policies (tiers, folding of wire copies, catalog
+    facets) reach the engine as such sets, as an application sends ``ids``."""
+
+    codes: np.ndarray  #: article codes (positions in ``Columns.article_ids``), sorted
+
+
+@dataclass(frozen=True, eq=False)
+class EntryIn:
+    """An ``ids`` filter: only these entries (document numbers; on the articles index,
+    article codes)."""
+
+    docs: np.ndarray  #: sorted, distinct
+
+
+Filter = SourceIn | DayRange | ArticleIn | EntryIn
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleValues:
+    """A keyword field with several values per article, supplied with the request (as an
+    OpenSearch runtime field): the catalog facets, which the service builds, not the
+    engine. The value codes of article ``a`` are ``codes[offsets[a]:offsets[a + 1]]``."""
+
+    offsets: np.ndarray  #: per article code, and one past the last
+    codes: np.ndarray  #: value codes, article after article
+    size: int  #: how many values there are (the buckets)
+    owner: np.ndarray  #: the article code of each of ``codes``
+
+
+@dataclass(frozen=True)
+class TermsAgg:
+    """A ``terms`` aggregation: per value code, how many hits hold it. Counted with the
+    query, ``filter`` and every ``post_filter`` but those named in ``leave_out`` (a facet's
+    own filter, so that ticking one value still shows the others' counts)."""
+
+    name: str  #: the key of its counts in the result
+    field: str = "source"  #: ``source``, or ``values`` (a request-supplied field)
+    values: ArticleValues | None = None  #: the field's values, for ``field="values"``
+    leave_out: tuple[str, ...] = ()  #: ``post_filter`` names not applied to its counts
+
+
+@dataclass(frozen=True)
+class DateHistogram:
+    """A ``date_histogram`` on ``day``: per period code (``Columns.periods``), oldest first
+    and undated last, how many hits fall in it."""
+
+    name: str  #: the key of its counts in the result
+    interval: Literal["day", "month"] = "day"
+    leave_out: tuple[str, ...] = ()  #: ``post_filter`` names not applied to its counts
+
+
+Aggregation = TermsAgg | DateHistogram
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """``collapse`` on ``article``: one group per article, in the order of its best hit,
+    holding its ``inner_hits`` best entries by the same sort; ``from``/``size`` count
+    groups."""
+
+    inner_hits: int = 3  #: entries kept per group
+
+
+#: Sort keys, OpenSearch's ``sort``: ``_score`` (highest first, to 9 decimals, so float
+#: noise does not reorder equal scores), ``day``/``-day`` (oldest/newest first, undated
+#: last either way), ``article`` (article code: id order) and ``para`` (paragraph number).
+SortKey = Literal["_score", "day", "-day", "article", "para"]
+
+
+@dataclass(frozen=True)
+class SearchBody:
+    """One search, as an engine executes it."""
+
+    query: Node = MatchAll()  #: what matches, and how it scores
+    #: ``entries`` (one per paragraph, or per title-only article) or ``articles`` (title
+    #: and every paragraph as one document, as BM25 reads a document)
+    index: Literal["entries", "articles"] = "entries"
+    filter: tuple[Filter, ...] = ()  #: every one must hold; they do not score
+    #: named filters applied to the hits after the aggregations' own choice (each
+    #: aggregation leaves out the ones it names): OpenSearch's ``post_filter``
+    post_filter: tuple[tuple[str, Filter], ...] = ()
+    aggs: tuple[Aggregation, ...] = ()  #: counts over the matches
+    collapse: Collapse | None = None  #: group the hits by article
+    from_: int = 0  #: hits (or groups) to skip
+    size: int | None = 10  #: hits (or groups) to return; None: all of them
+    sort: tuple[SortKey, ...] = ("_score",)  #: the hits' order; later keys break ties
+    #: whether the hits need their scores (False: a filter context, cheaper)
+    track_scores: bool = True

@@ -1,13 +1,42 @@
-"""Exact top-k by bounds: which candidates could still reach the page.
+"""Orders of hits, and exact top-k by bounds.
 
-Used where a score has a cheap upper bound and a costly exact part (word positions): the
-candidates are checked best bound first, in growing batches, until none left unchecked
-could still reach the ``needed``-th best score.
+:func:`best_first` and :func:`by_date` put hits in a page's order (the engines' sort, and
+related coverage's own rescoring). :func:`still_open` is used where a score has a cheap
+upper bound and a costly exact part (word positions): the candidates are checked best
+bound first, in growing batches, until none left unchecked could still reach the
+``needed``-th best score.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .fields import UNDATED
+
+
+def best_first(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...],
+               limit: int | None) -> np.ndarray:
+    """Positions of the ``limit`` best (all when None): by score (to 9 decimals, so that
+    float noise does not reorder equal scores), then by the ``tiebreak`` keys."""
+    rounded = np.round(scores, 9)
+    if limit is not None and limit < len(docs):
+        # Only what can reach the page is sorted: everything tied with the last one in.
+        threshold = -np.partition(-rounded, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(rounded >= threshold)
+    else:
+        candidates = np.arange(len(docs))
+    keys = tuple(key[candidates] for key in reversed(tiebreak)) + (-rounded[candidates],)
+    ordered = candidates[np.lexsort(keys)]
+    return ordered if limit is None else ordered[:limit]
+
+
+def by_date(day_codes: np.ndarray, days: list[str], keys: tuple[np.ndarray, ...],
+            newest: bool) -> np.ndarray:
+    """Positions by date (newest or oldest first), undated last; the same day by ``keys``
+    (article code, then paragraph number)."""
+    day = np.asarray(day_codes, dtype=np.int64)
+    undated = day == (days.index(UNDATED) if UNDATED in days else -1)
+    return np.lexsort(tuple(reversed(keys)) + (-day if newest else day, undated))
 
 
 def still_open(exact: np.ndarray, upper: np.ndarray, unchecked: np.ndarray,

@@ -16,9 +16,9 @@ from typing import Protocol
 import numpy as np
 
 from ..corpus import Article as SourceArticle
-from ..request import Node
+from ..request import Node, SearchBody
 from ..settings import Settings
-from .postings import Columns, FinishedBuild, Matches, Stored
+from .postings import Columns, FinishedBuild, Matches, SearchResult, Stored
 
 DEFAULT = "whoosh"
 
@@ -46,10 +46,17 @@ class EngineReader(Protocol):
 
     columns: Columns  #: per entry: its article, paragraph number, source and day codes
 
+    def search(self, body: SearchBody) -> SearchResult:
+        """One search body: its page of hits (or collapsed article groups) in the body's
+        order, the total, and the aggregations' counts."""
+        ...
+
     def execute(self, query: Node, within: np.ndarray | None = None, score: bool = True,
                 best: int | None = None) -> Matches:
-        """The entries (of the sorted ``within``, when given) matching ``query``, sorted,
-        with their scores (BM25 over the leaves, summed as :mod:`searchsvc.request` says);
+        """Every match of a query alone (what a scroll of ids gives, for the service's
+        policies that need the whole set: tiers, folding, related coverage): the entries
+        (of the sorted ``within``, when given) matching ``query``, sorted, with their scores
+        (BM25 over the leaves, summed as :mod:`searchsvc.request` says);
         ``best``: the scores need be exact only for the ``best`` highest (and ties), the
         others may be lower (what a top-k page needs)."""
         ...

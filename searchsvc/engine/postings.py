@@ -96,6 +96,29 @@ class Matches:
 
 
 @dataclass(frozen=True)
+class Group:
+    """One article of a collapsed result: its best entries, in the body's sort order."""
+
+    article: int  #: article code
+    docs: np.ndarray  #: its inner hits (document numbers)
+    scores: np.ndarray
+    total: int  #: how many of the hits are in this group
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """An engine's answer to a :class:`searchsvc.request.SearchBody`."""
+
+    total: int  #: hits matching the query, ``filter`` and ``post_filter`` (entries or articles)
+    docs: np.ndarray  #: the page, in order: document numbers (or article codes)
+    scores: np.ndarray  #: their scores (0 when the body did not track scores)
+    #: with ``collapse``: the page's groups, in order (``docs`` holds each one's best)
+    groups: tuple[Group, ...] = ()
+    #: per aggregation name: the count of each bucket, by value (or period) code
+    aggregations: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Stored:
     """One entry as stored: a paragraph (``para`` from 1) or a title-only article (0)."""
 

@@ -18,9 +18,10 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from ...request import Node
+from ...request import Node, SearchBody
 from ...settings import Settings
-from ..postings import Columns, Matches, Stored
+from ..columnar import search
+from ..postings import Columns, Matches, SearchResult, Stored
 from .array_query import Context, run, run_best
 from .index import ARTICLES
 from .scoring import weighting
@@ -64,6 +65,11 @@ class WhooshReader:
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- executing
+
+    def search(self, body: SearchBody) -> SearchResult:
+        """A search body: the query by whoosh's postings (:mod:`.array_query`), the rest
+        over the columns (:mod:`..columnar`)."""
+        return search(self.columns, self.execute, self.execute_articles, body)
 
     def execute(self, query: Node, within: np.ndarray | None = None, score: bool = True,
                 best: int | None = None) -> Matches:
