@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import request as rq
 from ..errors import NotFound
 from ..fields import UNDATED
 from ..models import (
@@ -11,9 +12,6 @@ from ..models import (
     Health,
     Paragraph,
     Source,
-)
-from .facets import (
-    counts,
 )
 from .hits import day_or_none
 from .snapshot import Snapshot
@@ -37,12 +35,17 @@ def get_article(snapshot: Snapshot, article_id: str) -> Article:
 
 
 def sources(snapshot: Snapshot) -> list[Source]:
-    cols = snapshot.columns
-    keys = cols.source_keys
-    source = np.asarray(cols.source)
-    _, articles = counts(source, np.asarray(cols.article), len(keys), len(cols.article_ids))
-    # A title-only article's entry is no paragraph.
-    paragraphs = np.bincount(source[np.asarray(cols.para) > 0], minlength=len(keys))
+    keys = snapshot.columns.source_keys
+    by_source = (rq.TermsAgg("source"),)
+
+    def counted(body: rq.SearchBody) -> np.ndarray:
+        return snapshot.engine.search(body).aggregations["source"]
+
+    articles = counted(rq.SearchBody(index="articles", aggs=by_source, size=0,
+                                     track_scores=False))
+    # A title-only article's entry is no paragraph: it has no text.
+    paragraphs = counted(rq.SearchBody(query=rq.MatchAll("text"), aggs=by_source, size=0,
+                                       track_scores=False))
     names = snapshot.meta.get("sources", {})
     found = [Source(key, names.get(key, key), int(articles[code]), int(paragraphs[code]))
              for code, key in enumerate(keys) if articles[code]]

@@ -3,15 +3,13 @@ pages, read from the stored entries only as each row is sent."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..models import (
     ExportRow,
     ExportRows,
     SearchRequest,
 )
 from .hits import day_or_none
-from .matching import article_order, by_date, match_query, ranked_paragraphs
+from .matching import article_order, best_paragraphs, match_query, paragraph_order
 from .snapshot import Snapshot
 
 
@@ -40,30 +38,15 @@ def export_articles(snapshot: Snapshot, request: SearchRequest, limit: int) -> E
     matched by its headline alone)."""
     match = match_query(snapshot, request, request.filters())
     order = article_order(snapshot, match, request, limit)[:limit]
-    cols = snapshot.columns
-    chosen = np.asarray(sorted(code for code, _ in order), dtype=np.int64)
-    paragraphs = match.paragraphs
-    within = np.sort(paragraphs[np.isin(cols.article[paragraphs], chosen)])
-    best: dict[int, int] = {}
-    for docnum, _ in ranked_paragraphs(snapshot, match, None, within):
-        best.setdefault(int(cols.article[docnum]), docnum)
+    best = best_paragraphs(snapshot, match, [code for code, _ in order], 1)
     opening = snapshot.articles_by_code.opening
-    rows = [(best.get(code, int(opening[code])), score or 0.0) for code, score in order]
+    rows = [(int(best[code].docs[0]) if code in best else int(opening[code]), score or 0.0)
+            for code, score in order]
     return _StoredRows(snapshot, rows, match.total_articles, "articles")
 
 
 def export(snapshot: Snapshot, request: SearchRequest, limit: int) -> ExportRows:
     """Every matching paragraph (up to ``limit``), in the request's order, ungrouped."""
     match = match_query(snapshot, request, request.filters())
-    cols = snapshot.columns
-    paragraphs = np.sort(match.paragraphs)
-    if request.sort == "relevance" and request.q.strip():
-        ranked = ranked_paragraphs(snapshot, match, limit)[:limit]
-    else:
-        order = by_date(cols.day[paragraphs], cols.days,
-                         (cols.article[paragraphs], cols.para[paragraphs]),
-                         request.sort != "oldest")
-        page = paragraphs[order[:limit]]
-        scores = dict(ranked_paragraphs(snapshot, match, None, np.sort(page)))
-        ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
-    return _StoredRows(snapshot, ranked, len(paragraphs))
+    return _StoredRows(snapshot, paragraph_order(snapshot, match, request, 0, limit),
+                       len(match.paragraphs))

@@ -1,20 +1,23 @@
-"""Facet counts that stay right under multi-select, counted over arrays.
+"""Facet counts that stay right under multi-select, as aggregations the engine counts.
 
 The counts of one facet are computed with every filter except that facet's own
 (meilisearch#1073, typesense#832): ticking CNN still shows how many Zero Hedge
-paragraphs match. Each bucket counts matching paragraphs and matching articles. Values
-come from the integer columns of :mod:`.tables` (``np.bincount``), never from
-``DateRangeFacet`` (docs/whoosh.md, trap 2) nor one Python object per match.
+paragraphs match. The user's filters go to the engine as named ``post_filter`` clauses
+and each facet's aggregation leaves its own out (OpenSearch's pattern). Each bucket
+counts matching paragraphs (an aggregation on the entries index) and matching articles
+(the same on the articles index: an article can match by its title with no paragraph).
+Here: which buckets show, their labels, which are ticked, and their order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.postings import Columns
+from .. import request as rq
+from ..engine import EngineReader
 from ..errors import SearchError
 from ..fields import UNDATED
 from ..filters import Filters, date_bound
@@ -22,72 +25,76 @@ from ..indexer.catalog import CatalogFacet
 from ..models import Bucket
 
 
+def filter_clauses(filters: Filters,
+                   catalog: Mapping[str, CatalogFacet]) -> tuple[tuple[str, rq.Filter], ...]:
+    """The user's filters as named clauses: ``source``, ``day`` and each catalog facet's
+    (the articles holding any of the values ticked)."""
+    clauses: list[tuple[str, rq.Filter]] = []
+    if filters.sources:
+        clauses.append(("source", rq.SourceIn(filters.sources)))
+    if filters.has_dates:
+        clauses.append(("day", rq.DayRange(filters.date_from, filters.date_to)))
+    for name, keys in filters.catalog:
+        facet = catalog.get(name)
+        if facet is None:
+            raise SearchError("invalid_parameter", f"{name} is not a facet of this index",
+                              name)
+        clauses.append((name, rq.ArticleIn(np.flatnonzero(facet.mask(keys)))))
+    return tuple(clauses)
+
+
+def allowed(engine: EngineReader, codes: np.ndarray,
+            clauses: tuple[tuple[str, rq.Filter], ...]) -> np.ndarray:
+    """The articles of ``codes`` (sorted) that pass every filter."""
+    if not clauses or not len(codes):
+        return codes
+    body = rq.SearchBody(index="articles", filter=(rq.EntryIn(codes),)
+                         + tuple(c for _, c in clauses), size=None, sort=("article",),
+                         track_scores=False)
+    return np.sort(engine.search(body).docs)
+
+
+def aggregations(catalog: Mapping[str, CatalogFacet]) -> tuple[rq.Aggregation, ...]:
+    """One aggregation per facet, each leaving out its own filter."""
+    return (
+        rq.TermsAgg("source", "source", leave_out=("source",)),
+        rq.DateHistogram("month", "month", leave_out=("day",)),
+        rq.DateHistogram("day", "day", leave_out=("day",)),
+        *(rq.TermsAgg(name, "values", rq.ArticleValues(facet.offsets, facet.codes,
+                                                       len(facet.labels), facet.owner),
+                      leave_out=(name,))
+          for name, facet in catalog.items()),
+    )
+
+
 @dataclass(frozen=True)
-class FilterMasks:
-    """Which source codes and day codes the filters let through, and per catalog facet
-    filtered on, which article codes."""
+class FacetCounts:
+    """Per aggregation: the counts of matching paragraphs and of matching articles."""
 
-    source: np.ndarray
-    day: np.ndarray
-    catalog: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @classmethod
-    def make(cls, columns: Columns, filters: Filters,
-             catalog: Mapping[str, CatalogFacet] | None = None) -> FilterMasks:
-        masks = {}
-        for name, keys in filters.catalog:
-            facet = (catalog or {}).get(name)
-            if facet is None:
-                raise SearchError("invalid_parameter", f"{name} is not a facet of this index",
-                                  name)
-            masks[name] = facet.mask(keys)
-        return cls(np.asarray([filters.source_ok(k) for k in columns.source_keys], dtype=bool),
-                   np.asarray([filters.day_ok(d) for d in columns.days], dtype=bool), masks)
-
-    def articles_ok(self, codes: np.ndarray, leave_out: str | None = None) -> np.ndarray:
-        """Per article code of ``codes``: whether every catalog filter (but ``leave_out``'s)
-        lets it through."""
-        ok = np.ones(len(codes), dtype=bool)
-        for name, mask in self.catalog.items():
-            if name != leave_out:
-                ok &= mask[codes]
-        return ok
-
-    def allowed(self, source: np.ndarray, day: np.ndarray, items: np.ndarray) -> np.ndarray:
-        """The article codes ``items`` (with their ``source`` and ``day`` codes looked up in
-        the arrays given) that pass every filter."""
-        return items[self.source[source[items]] & self.day[day[items]]
-                     & self.articles_ok(items)]
+    paragraphs: dict[str, np.ndarray]
+    articles: dict[str, np.ndarray]
 
 
-@dataclass(frozen=True)
-class Matched:
-    """What facets count: matching paragraphs and matching articles (an article can match
-    by its title with no paragraph), before the filters."""
+def count(engine: EngineReader, paragraphs: np.ndarray, articles: np.ndarray,
+          clauses: tuple[tuple[str, rq.Filter], ...],
+          catalog: Mapping[str, CatalogFacet]) -> FacetCounts:
+    """The facets of the matching ``paragraphs`` (document numbers) and ``articles``
+    (codes), both sorted and before the filters ``clauses``."""
+    aggs = aggregations(catalog)
 
-    paragraphs: np.ndarray  # docnums
-    articles: np.ndarray  # article codes
-    article_source: np.ndarray  # article code -> source code
-    article_day: np.ndarray  # article code -> day code
+    def counted(index, within: np.ndarray) -> dict[str, np.ndarray]:
+        body = rq.SearchBody(index=index, filter=(rq.EntryIn(within),), post_filter=clauses,
+                             aggs=aggs, size=0, track_scores=False)
+        return engine.search(body).aggregations
 
-
-def _counts(paragraph_values: np.ndarray, article_values: np.ndarray,
-            size: int) -> tuple[np.ndarray, np.ndarray]:
-    return (np.bincount(paragraph_values, minlength=size),
-            np.bincount(article_values, minlength=size))
+    return FacetCounts(counted("entries", paragraphs), counted("articles", articles))
 
 
-def source_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filters: Filters,
+def source_buckets(found: FacetCounts, source_keys: list[str], filters: Filters,
                    names: dict[str, str]) -> list[Bucket]:
-    docs = matched.paragraphs[masks.day[columns.day[matched.paragraphs]]
-                              & masks.articles_ok(columns.article[matched.paragraphs])]
-    codes = matched.articles[masks.day[matched.article_day[matched.articles]]
-                             & masks.articles_ok(matched.articles)]
-    keys = columns.source_keys
-    paragraphs, articles = _counts(np.asarray(columns.source[docs]),
-                                   matched.article_source[codes], len(keys))
-    shown = {keys[code] for code in np.flatnonzero(articles)} | set(filters.sources)
-    code_of = {key: code for code, key in enumerate(keys)}
+    paragraphs, articles = found.paragraphs["source"], found.articles["source"]
+    shown = {source_keys[code] for code in np.flatnonzero(articles)} | set(filters.sources)
+    code_of = {key: code for code, key in enumerate(source_keys)}
     buckets = []
     for key in shown:
         code = code_of.get(key)
@@ -97,16 +104,10 @@ def source_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filte
     return buckets
 
 
-def date_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filters: Filters,
-                 width: int) -> list[Bucket]:
-    """Buckets of days (``width`` 10) or months (7), oldest first, undated last."""
-    docs = matched.paragraphs[masks.source[columns.source[matched.paragraphs]]
-                              & masks.articles_ok(columns.article[matched.paragraphs])]
-    codes = matched.articles[masks.source[matched.article_source[matched.articles]]
-                             & masks.articles_ok(matched.articles)]
-    labels, bucket_of_day = columns.periods(width)
-    paragraphs, articles = _counts(bucket_of_day[columns.day[docs]],
-                                   bucket_of_day[matched.article_day[codes]], len(labels))
+def date_buckets(found: FacetCounts, name: str, labels: list[str],
+                 filters: Filters) -> list[Bucket]:
+    """Buckets of days or months (``name``), oldest first, undated last."""
+    paragraphs, articles = found.paragraphs[name], found.articles[name]
     buckets = []
     for code in np.flatnonzero(articles):
         value = labels[code]
@@ -117,20 +118,10 @@ def date_buckets(columns: Columns, matched: Matched, masks: FilterMasks, filters
     return buckets
 
 
-def catalog_buckets(facet: CatalogFacet, columns: Columns, matched: Matched,
-                    masks: FilterMasks, filters: Filters) -> list[Bucket]:
+def catalog_buckets(found: FacetCounts, facet: CatalogFacet, filters: Filters) -> list[Bucket]:
     """A catalog facet's values among the matching articles, most articles first; a
     selected value is listed even with 0."""
-    docs = matched.paragraphs
-    docs = docs[masks.source[columns.source[docs]] & masks.day[columns.day[docs]]
-                & masks.articles_ok(columns.article[docs], leave_out=facet.name)]
-    codes = matched.articles
-    codes = codes[masks.source[matched.article_source[codes]]
-                  & masks.day[matched.article_day[codes]]
-                  & masks.articles_ok(codes, leave_out=facet.name)]
-    per_article = np.bincount(np.asarray(columns.article)[docs],
-                              minlength=len(columns.article_ids))
-    paragraphs, articles = facet.counts(codes, per_article)
+    paragraphs, articles = found.paragraphs[facet.name], found.articles[facet.name]
     chosen = set(filters.selected(facet.name))
     keys = facet.keys
     shown = [code for code, key in enumerate(keys) if articles[code] or key in chosen]
@@ -140,12 +131,3 @@ def catalog_buckets(facet: CatalogFacet, columns: Columns, matched: Matched,
     buckets += [Bucket(key, key, 0, 0, True) for key in chosen - set(keys)]
     buckets.sort(key=lambda b: (-b.articles, -b.paragraphs, b.label.casefold()))
     return buckets
-
-
-def counts(values: np.ndarray, articles: np.ndarray, size: int,
-           article_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per value code: paragraphs, and distinct articles among them (for the archive's
-    sources, where every paragraph counts)."""
-    paragraphs = np.bincount(values, minlength=size)
-    pairs = np.unique(values.astype(np.int64) * article_count + articles)
-    return paragraphs, np.bincount(pairs // article_count, minlength=size)

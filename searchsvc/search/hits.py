@@ -4,10 +4,7 @@ answer behind the JSON API, the page and the CLI."""
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import replace
-
-import numpy as np
 
 from ..engine.postings import Stored
 from ..fields import UNDATED
@@ -20,19 +17,15 @@ from ..models import (
 )
 from ..query.understood import describe, highlights
 from ..snippets import snippet
-from .facets import (
-    catalog_buckets,
-    date_buckets,
-    source_buckets,
-)
+from .facets import catalog_buckets, count, date_buckets, source_buckets
 from .matching import (
     article_order,
-    by_date,
+    best_paragraphs,
     match_query,
     matched_per_article,
     missing_words,
+    paragraph_order,
     parse_request,
-    ranked_paragraphs,
 )
 from .snapshot import Snapshot
 from .suggest import suggest
@@ -54,6 +47,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
     total_articles = match.total_articles
     total = total_articles if request.group == "article" else total_paragraphs
     settings = snapshot.settings
+    found = count(snapshot.engine, match.facet_paragraphs, match.facet_articles,
+                  match.clauses, snapshot.catalog)
     response = SearchResponse(
         request=request,
         understood=describe(match.parsed.query) if request.q.strip() else "",
@@ -66,10 +61,10 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         took_ms=0.0,
         hits=hits,
         facets={
-            "source": source_buckets(cols, match.matched, match.masks, filters, names),
-            "month": date_buckets(cols, match.matched, match.masks, filters, 7),
-            "day": date_buckets(cols, match.matched, match.masks, filters, 10),
-            **{name: catalog_buckets(facet, cols, match.matched, match.masks, filters)
+            "source": source_buckets(found, cols.source_keys, filters, names),
+            "month": date_buckets(found, "month", cols.periods(7)[0], filters),
+            "day": date_buckets(found, "day", cols.periods(10)[0], filters),
+            **{name: catalog_buckets(found, facet, filters)
                for name, facet in snapshot.catalog.items()},
         },
     )
@@ -87,20 +82,15 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     if not page:
         return []
     cols = snapshot.columns
-    chosen = np.asarray(sorted(article for article, _ in page))
-    paragraphs = match.paragraphs
-    within = np.sort(paragraphs[np.isin(cols.article[paragraphs], chosen)])
-    counts = matched_per_article(cols, within)
-    best: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
-    for docnum, paragraph_score in ranked_paragraphs(snapshot, match, None, within):
-        shown = best[int(cols.article[docnum])]
-        if len(shown) < snapshot.settings.paragraphs_per_article:
-            shown.append((docnum, paragraph_score))
+    best = best_paragraphs(snapshot, match, [code for code, _ in page],
+                           snapshot.settings.paragraphs_per_article)
     missing = missing_words(snapshot, match, [a for a, _ in page])
     hits = []
     for code, score in page:
-        if best[code]:
-            hit = make_hit(snapshot, best[code], counts.get(code, 0), wanted, score)
+        group = best.get(code)
+        if group is not None:
+            shown = list(zip(group.docs.tolist(), group.scores.tolist(), strict=True))
+            hit = make_hit(snapshot, shown, group.total, wanted, score)
         else:  # matched by its title (or a scope) alone: its opening, said to be one
             opening = int(snapshot.articles_by_code.opening[code])
             hit = make_hit(snapshot, [(opening, 0.0)], 0, wanted, score, opening=True)
@@ -112,17 +102,8 @@ def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
 
 def _paragraph_page(snapshot, match, request, first, last, wanted) -> list[Hit]:
     cols = snapshot.columns
-    paragraphs = np.sort(match.paragraphs)
-    if request.sort == "relevance" and request.q.strip():
-        ranked = ranked_paragraphs(snapshot, match, last)[first:last]
-    else:
-        order = by_date(cols.day[paragraphs], cols.days,
-                         (cols.article[paragraphs], cols.para[paragraphs]),
-                         request.sort != "oldest")
-        page = paragraphs[order[first:last]]
-        scores = dict(ranked_paragraphs(snapshot, match, None, np.sort(page)))
-        ranked = [(d, scores.get(d, 0.0)) for d in page.tolist()]
-    counts = matched_per_article(cols, paragraphs)
+    ranked = paragraph_order(snapshot, match, request, first, last)
+    counts = matched_per_article(cols, match.paragraphs)
     return [make_hit(snapshot, [(d, s)], counts[int(cols.article[d])], wanted) for d, s in ranked]
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..engine.postings import Matches
+from .. import request as rq
+from ..engine.postings import Group
 from ..errors import SearchError
-from ..fields import UNDATED
 from ..filters import Filters
 from ..indexer.duplicates import fold
 from ..models import (
@@ -46,10 +46,7 @@ from ..request import (
 from ..settings import Settings
 from ..syntax import QuerySyntaxError, check_syntax
 from ..variants import finder
-from .facets import (
-    FilterMasks,
-    Matched,
-)
+from .facets import allowed, filter_clauses
 from .snapshot import Snapshot
 
 NO_ENTRIES = np.zeros(0, dtype=np.int32)
@@ -70,8 +67,10 @@ class Match:
     included) and, for each, the paragraphs that hold a query word."""
 
     parsed: ParsedQuery
-    masks: FilterMasks
-    matched: Matched  # every tier's, before the filters (for facets)
+    clauses: tuple[tuple[str, rq.Filter], ...]  # the user's filters, named (facets.py)
+    # What the facets count: every tier's paragraphs and articles, before the filters
+    facet_paragraphs: np.ndarray  # docnums, sorted
+    facet_articles: np.ndarray  # article codes, sorted
     words: Node | None  # what makes a paragraph a matching one
     tiers: list[Tier] = field(default_factory=list)
     folded: dict[int, list[int]] = field(default_factory=dict)  # kept -> later versions
@@ -107,66 +106,49 @@ def _matching_articles(snapshot: Snapshot, tier_query: Node) -> np.ndarray:
 
 def match_query(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> Match:
     cols, by_code = snapshot.columns, snapshot.articles_by_code
-    masks = FilterMasks.make(cols, filters, snapshot.catalog)
+    engine = snapshot.engine
+    clauses = filter_clauses(filters, snapshot.catalog)
     parsed = parse_request(snapshot, request) if request.q.strip() else \
         ParsedQuery(text="", query=MatchAll())
     if parsed.is_empty:
-        nothing = Matched(NO_ENTRIES, NO_ENTRIES, by_code.source, by_code.day)
-        return Match(parsed, masks, nothing, None)
+        return Match(parsed, clauses, NO_ENTRIES, NO_ENTRIES, None)
     if not request.q.strip():  # the whole archive: every article, every entry
         codes = np.arange(len(cols.article_ids))
         words: Node | None = MatchAll()
         word_docs = np.arange(len(cols.para), dtype=np.int32)
         tiers = [(parsed.query, codes)]
+        passed = [allowed(engine, codes, clauses)]
     else:
         codes = _matching_articles(snapshot, parsed.query)
         tiers = [(parsed.query, codes)]
-        allowed = masks.allowed(by_code.source, by_code.day, codes)
-        if parsed.fallback is not None and len(allowed) < snapshot.settings.fallback_below:
+        passed = [allowed(engine, codes, clauses)]
+        if parsed.fallback is not None and len(passed[0]) < snapshot.settings.fallback_below:
             extra = np.setdiff1d(_matching_articles(snapshot, parsed.fallback), codes,
                                  assume_unique=True)
             if len(extra):
                 tiers.append((parsed.fallback, extra))
+                passed.append(allowed(engine, extra, clauses))
                 codes = np.union1d(codes, extra)
         words = paragraph_words(parsed.query)
-        word_docs = snapshot.engine.execute(words, score=False).docs if words is not None \
+        word_docs = engine.execute(words, score=False).docs if words is not None \
             else NO_ENTRIES
     article_of = cols.article
     in_matched = word_docs[np.isin(article_of[word_docs], codes)]
-    match = Match(parsed, masks, Matched(in_matched, codes, by_code.source, by_code.day),
-                   words)
+    match = Match(parsed, clauses, in_matched, codes, words)
     kept = None
     if request.collapse:
-        everything = np.sort(np.concatenate([
-            masks.allowed(by_code.source, by_code.day, tier_codes) for _, tier_codes in tiers]))
+        everything = np.sort(np.concatenate(passed))
         kept, match.folded = fold(everything, by_code.duplicate_of, by_code.day)
         facet_codes, _ = fold(codes, by_code.duplicate_of, by_code.day)
-        match.matched = Matched(in_matched[np.isin(article_of[in_matched], facet_codes)],
-                                facet_codes, by_code.source, by_code.day)
-    for tier_query, tier_codes in tiers:
-        allowed = masks.allowed(by_code.source, by_code.day, tier_codes)
+        match.facet_paragraphs = in_matched[np.isin(article_of[in_matched], facet_codes)]
+        match.facet_articles = facet_codes
+    for (tier_query, _), tier_allowed in zip(tiers, passed, strict=True):
         if kept is not None:
-            allowed = allowed[np.isin(allowed, kept)]
-        if len(allowed) or not match.tiers:
-            paragraphs = in_matched[np.isin(article_of[in_matched], allowed)]
-            match.tiers.append(Tier(tier_query, allowed, paragraphs))
+            tier_allowed = tier_allowed[np.isin(tier_allowed, kept)]
+        if len(tier_allowed) or not match.tiers:
+            paragraphs = in_matched[np.isin(article_of[in_matched], tier_allowed)]
+            match.tiers.append(Tier(tier_query, tier_allowed, paragraphs))
     return match
-
-
-def best_first(docs: np.ndarray, scores: np.ndarray, tiebreak: tuple[np.ndarray, ...],
-           limit: int | None) -> np.ndarray:
-    """Positions of the ``limit`` best (all when None): by score (to 9 decimals, so that
-    float noise does not reorder equal scores), then by the ``tiebreak`` keys."""
-    rounded = np.round(scores, 9)
-    if limit is not None and limit < len(docs):
-        # Only what can reach the page is sorted: everything tied with the last one in.
-        threshold = -np.partition(-rounded, limit - 1)[limit - 1]
-        candidates = np.flatnonzero(rounded >= threshold)
-    else:
-        candidates = np.arange(len(docs))
-    keys = tuple(key[candidates] for key in reversed(tiebreak)) + (-rounded[candidates],)
-    ordered = candidates[np.lexsort(keys)]
-    return ordered if limit is None else ordered[:limit]
 
 
 def _paragraph_query(match: Match, tier: Tier) -> Node | None:
@@ -179,67 +161,93 @@ def _paragraph_query(match: Match, tier: Tier) -> Node | None:
     return match.words
 
 
+def _ranking_body(match: Match, tier: Tier, docs: np.ndarray, **page) -> rq.SearchBody:
+    """The search of a tier's paragraphs ``docs`` by score; ties by article, then
+    paragraph number (not "#10" < "#2")."""
+    ranking = _paragraph_query(match, tier)
+    return rq.SearchBody(query=ranking or MatchAll(), filter=(rq.EntryIn(docs),),
+                         sort=("_score", "article", "para"), track_scores=ranking is not None,
+                         **page)
+
+
+def _tier_paragraphs(match: Match, tier: Tier, within: np.ndarray | None) -> np.ndarray:
+    docs = tier.paragraphs
+    return docs if within is None else np.intersect1d(docs, within, assume_unique=True)
+
+
 def ranked_paragraphs(snapshot: Snapshot, match: Match, limit: int | None,
             within: np.ndarray | None = None) -> list[tuple[int, float]]:
     """(docnum, score) best first: the paragraphs of complete matches before those of
-    partial ones; ties by article, then paragraph number (not "#10" < "#2")."""
-    cols = snapshot.columns
-    engine = snapshot.engine
+    partial ones."""
     out: list[tuple[int, float]] = []
     for tier in match.tiers:
-        docs = tier.paragraphs
-        if within is not None:
-            docs = np.intersect1d(docs, within, assume_unique=True)
+        docs = _tier_paragraphs(match, tier, within)
         if not len(docs):
             continue
         remaining = None if limit is None else limit - len(out)
         if remaining is not None and remaining <= 0:
             break
-        ranking = _paragraph_query(match, tier)
-        if ranking is None:
-            scores = np.zeros(len(docs))
-        else:
-            found = engine.execute(ranking, docs) if remaining is None else \
-                engine.execute(ranking, docs, best=remaining)
-            scores = scores_of(found, docs)
-        best = best_first(docs, scores, (cols.article[docs], cols.para[docs]), remaining)
-        out.extend(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
+        found = snapshot.engine.search(_ranking_body(match, tier, docs, size=remaining))
+        out.extend(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
     return out
 
 
-def scores_of(found: Matches, docs: np.ndarray) -> np.ndarray:
-    """``found``'s score of each of ``docs`` (0 where it has none)."""
-    scores = np.zeros(len(docs))
-    if len(found):
-        assert found.scores is not None
-        scores[np.searchsorted(docs, found.docs)] = found.scores
-    return scores
+def best_paragraphs(snapshot: Snapshot, match: Match, codes: list[int],
+                    per_article: int) -> dict[int, Group]:
+    """For the articles ``codes``: their ``per_article`` best matching paragraphs, and how
+    many match, collapsed by article (an article matched by its title alone has none)."""
+    cols = snapshot.columns
+    chosen = np.asarray(sorted(codes), dtype=np.int64)
+    best: dict[int, Group] = {}
+    for tier in match.tiers:
+        docs = tier.paragraphs[np.isin(cols.article[tier.paragraphs], chosen)]
+        if not len(docs):
+            continue
+        found = snapshot.engine.search(_ranking_body(
+            match, tier, docs, size=None, collapse=rq.Collapse(per_article)))
+        best.update((group.article, group) for group in found.groups)
+    return best
 
 
-def by_date(day_codes: np.ndarray, days: list[str], keys: tuple[np.ndarray, ...],
-             newest: bool) -> np.ndarray:
-    """Positions by date (newest or oldest first), undated last; the same day by ``keys``
-    (article code, then paragraph number)."""
-    day = np.asarray(day_codes, dtype=np.int64)
-    undated = day == (days.index(UNDATED) if UNDATED in days else -1)
-    return np.lexsort(tuple(reversed(keys)) + (-day if newest else day, undated))
+def paragraph_order(snapshot: Snapshot, match: Match, request: SearchRequest,
+                    first: int, last: int) -> list[tuple[int, float]]:
+    """(docnum, score) of the matching paragraphs ``first``..``last`` in the request's
+    order (``group=paragraph``)."""
+    if request.sort == "relevance" and request.q.strip():
+        return ranked_paragraphs(snapshot, match, last)[first:last]
+    return _dated_paragraphs(snapshot, match, request.sort != "oldest", first, last)
+
+
+def _dated_paragraphs(snapshot: Snapshot, match: Match, newest: bool,
+                      first: int, last: int) -> list[tuple[int, float]]:
+    """(docnum, score) of the matching paragraphs ``first``..``last`` by date; the same
+    day by article, then paragraph number."""
+    paragraphs = np.sort(match.paragraphs)
+    found = snapshot.engine.search(rq.SearchBody(
+        filter=(rq.EntryIn(paragraphs),), sort=("-day" if newest else "day", "article", "para"),
+        from_=first, size=last - first, track_scores=False))
+    scores = dict(ranked_paragraphs(snapshot, match, None, np.sort(found.docs)))
+    return [(d, scores.get(d, 0.0)) for d in found.docs.tolist()]
 
 
 def article_order(snapshot: Snapshot, match: Match, request: SearchRequest,
                    needed: int) -> list[tuple[int, float | None]]:
-    """(article code, article score) in the page order; the score is None for date sorts."""
+    """(article code, article score) in the page order, the first ``needed`` (where there
+    are so many); the score is None for date sorts."""
     if request.sort != "relevance" or not request.q.strip():
         codes = np.sort(np.concatenate([t.articles for t in match.tiers])) if match.tiers \
             else NO_ENTRIES
-        order = by_date(snapshot.articles_by_code.day[codes], snapshot.columns.days,
-                         (codes,), request.sort != "oldest")
-        return [(a, None) for a in codes[order].tolist()]
+        found = snapshot.engine.search(rq.SearchBody(
+            index="articles", filter=(rq.EntryIn(codes),),
+            sort=("day" if request.sort == "oldest" else "-day", "article"), size=needed,
+            track_scores=False))
+        return [(a, None) for a in found.docs.tolist()]
     return best_articles(snapshot, match, needed)
 
 
 def best_articles(snapshot: Snapshot, match: Match,
                    needed: int) -> list[tuple[int, float | None]]:
-    """At least ``needed`` articles (where there are so many) in relevance order, with
+    """The ``needed`` best articles (where there are so many) in relevance order, with
     their scores on the article index: the articles of complete matches first, then
     those of the "most words" tier, each tier by score, ties by article id."""
     out: list[tuple[int, float | None]] = []
@@ -247,19 +255,12 @@ def best_articles(snapshot: Snapshot, match: Match,
         if len(out) >= needed:
             break
         if len(tier.articles):
-            out.extend(_score_articles(snapshot, tier.query, tier.articles, needed - len(out)))
+            found = snapshot.engine.search(rq.SearchBody(
+                query=article_query(tier.query, snapshot.settings), index="articles",
+                filter=(rq.EntryIn(tier.articles),), sort=("_score", "article"),
+                size=needed - len(out)))
+            out.extend(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
     return out
-
-
-def _score_articles(snapshot: Snapshot, tier_query: Node, articles: np.ndarray,
-                    needed: int) -> list[tuple[int, float | None]]:
-    """(article code, score) by score, then article id, exact for the ``needed`` best
-    (the engine's ``best``)."""
-    found = snapshot.engine.execute_articles(article_query(tier_query, snapshot.settings),
-                                             articles, best=needed)
-    scores = scores_of(found, articles)
-    order = best_first(articles, scores, (articles,), None)
-    return list(zip(articles[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def article_query(paragraph_query: Node, settings: Settings,

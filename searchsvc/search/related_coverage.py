@@ -21,9 +21,10 @@ from ..request import (
     Term,
     any_of,
 )
+from ..topk import best_first
 from ..variants import finder, name_words
 from .hits import make_hit
-from .matching import best_first, parse_request, scores_of
+from .matching import parse_request
 from .related import SLOP, key_terms, pairs_of, related_scores
 from .snapshot import Snapshot
 
@@ -69,7 +70,8 @@ def related(snapshot: Snapshot, paragraph_id: str, limit: int, q: str = "") -> l
                            lambda d: engine.stored(d).text,
                            alternatives=alternatives, required=settings.related_min_share,
                            factor=lambda docs: _preference(snapshot, docnum, docs))
-    docs, raw = found.docs, scores_of(found, found.docs)
+    docs = found.docs
+    raw = found.scores if found.scores is not None else np.zeros(len(docs))
     best = best_first(docs, raw, (np.asarray(cols.article)[docs], np.asarray(cols.para)[docs]),
                   limit)
     # Marked: the key words, their variants and the pairs holding a key word (a shared
