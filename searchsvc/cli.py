@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, settings
 from .models import count
+from .public_url import PublicURLError, listen_url, parse_public_url
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -157,14 +159,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     root = settings.index_dir(args.index)
     tuning = _tuning()
+    try:
+        public = parse_public_url(args.public_url or tuning.public_url
+                                  or listen_url(args.host, args.port),
+                                  tuple(args.host_alias) + _aliases(tuning.host_aliases))
+    except PublicURLError as problem:
+        print(f"searchsvc serve: {problem}", file=sys.stderr)
+        return 2
+    tuning = replace(tuning, public_url=public.base,
+                     host_aliases=",".join(sorted(public.hosts)))
     if not open_archive(root, tuning).is_usable():
         print(f"warning: no usable index in {root} yet; the API answers 503 until `searchsvc"
               f" index` builds one (or pass --index DIR or set {settings.INDEX_ENV})",
               file=sys.stderr)
-    print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/"
-          f" ({args.workers} processes × {args.threads} threads)", flush=True)
+    print(f"searchsvc {__version__} serving {root} on {args.host}:{args.port}"
+          f" ({args.workers} processes × {args.threads} threads); links point at"
+          f" {public.base}/", flush=True)
     serve(root.resolve(), tuning, args.host, args.port, args.workers, args.threads)
     return 0
+
+
+def _aliases(listed: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in listed.split(",") if name.strip())
 
 
 def _positive(text: str) -> int:
@@ -222,8 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
     find.set_defaults(handler=cmd_search)
 
     serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=settings.DEFAULT_HOST,
+                       help=f"address to listen on (default: {settings.DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=settings.DEFAULT_PORT)
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address readers use (https://archive.example.org): feed and"
+                            " export links are built from it, never from the request's Host"
+                            " header (default: $SEARCHSVC_PUBLIC_URL, else http://HOST:PORT)")
+    serve.add_argument("--host-alias", action="append", default=[], metavar="NAME",
+                       help="another host name requests may carry (repeatable); any other"
+                            " Host than the public URL's, an alias or loopback gets 400")
     serve.add_argument("--workers", type=_positive, default=default_workers(),
                        help="processes (default: one per core)")
     serve.add_argument("--threads", type=_positive, default=4,
