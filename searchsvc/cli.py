@@ -1,4 +1,4 @@
-"""The ``searchsvc`` command: ``index``, ``search`` and ``serve``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``check`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -179,6 +179,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .search.check import check_folder
+
+    root = settings.index_dir(args.index)
+    builds = check_folder(root, _tuning())
+    if not builds:
+        print(f"searchsvc check: no build in {root}; build one with `searchsvc index`",
+              file=sys.stderr)
+        return 1
+    for build in builds:
+        role = "live" if build.live else "previous"
+        if build.sound:
+            print(f"{build.path}: {role}, sound: {build.files} files verified,"
+                  f" {count(build.articles, 'article')}, {count(build.paragraphs, 'paragraph')}")
+        else:
+            print(f"{build.path}: {role}, DAMAGED:")
+            for problem in build.problems:
+                print(f"  {problem}")
+    if builds[0].live and builds[0].sound:
+        return 0
+    sound = [build for build in builds if build.sound]
+    print("the live build is damaged: " + (
+        f"a server serves the previous build {sound[0].path.name} until" if sound
+        else "a server answers 503 index_corrupt until") + " `searchsvc index` rebuilds it",
+        file=sys.stderr)
+    return 1
+
+
 def _aliases(listed: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in listed.split(",") if name.strip())
 
@@ -236,6 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="print the API's JSON")
     find.add_argument("--index", metavar="DIR", help="index folder")
     find.set_defaults(handler=cmd_search)
+
+    check = commands.add_parser(
+        "check", help="verify every build of the index folder (exit 1 when the live one is"
+                      " damaged)")
+    check.add_argument("--index", metavar="DIR", help="index folder")
+    check.set_defaults(handler=cmd_check)
 
     serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
     serve.add_argument("--host", default=settings.DEFAULT_HOST,

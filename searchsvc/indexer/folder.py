@@ -86,6 +86,16 @@ def is_usable(root: Path) -> bool:
     return True
 
 
+def previous_builds(root: Path, live: Path | None) -> list[Path]:
+    """The finished builds kept besides ``live``, newest first (a server falls back to
+    one when the live build is damaged)."""
+    kept = [child for child in Path(root).iterdir()
+            if child.is_dir() and child.name.startswith("build-")
+            and not child.name.endswith(PARTIAL) and child != live
+            and (child / META).is_file()]
+    return sorted(kept, key=lambda p: p.name, reverse=True)  # names hold the build time
+
+
 def switch(root: Path, build: Path) -> None:
     """Point ``current`` at ``build``: readers see the old build or the new, never neither."""
     temporary = root / f".{CURRENT}.{os.getpid()}"

@@ -28,7 +28,7 @@ from ..fields import source_key
 from ..filters import values_of
 from ..settings import Settings
 from ..variants import NAME_SHARE, name_table, name_words
-from . import folder
+from . import folder, integrity
 from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
 from .summary import BuildSummary
@@ -257,4 +257,6 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
                 title_only=summary.title_only, facets=list(facets),
                 built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 version=__version__)
+    # Last but meta.json: every file's size and checksum, for readers to verify.
+    meta[integrity.CHECKSUMS] = integrity.record(path)
     folder.write_meta(path, meta)
