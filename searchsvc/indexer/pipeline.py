@@ -100,6 +100,20 @@ def build(
     ``facets``: catalog columns to offer as facets (None: the live index's, if any)."""
     settings = settings or Settings()
     root = Path(root)
+    try:
+        return _build(root, engine, corpus, jsonl, update, on_article, on_problem, workers,
+                      catalog, strict, settings, facets)
+    except OSError as error:  # before the build folder: the index folder or its lock
+        problem = folder.storage_problem(error, root, 0)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _build(root: Path, engine: EngineBuilder, corpus: Path | None, jsonl: Path | None,
+           update: bool, on_article: OnArticle | None,
+           on_problem: Callable[[Problem], None] | None, workers: int, catalog: Path | None,
+           strict: bool, settings: Settings, facets: tuple[str, ...] | None) -> BuildSummary:
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with folder.BuildLock(root):
@@ -126,7 +140,7 @@ def build(
         try:
             if summary.mode == "update":
                 assert live is not None
-                shutil.copytree(live, partial)
+                folder.copy_build(live, partial)
                 record = _update(partial, folder.read_meta(live), articles, summary,
                                  on_article, reread, engine, settings, names)
             else:
@@ -136,8 +150,13 @@ def build(
             if strict and summary.problems:
                 raise StrictBuildError([str(problem) for problem in summary.problems])
             os.rename(partial, target)
-        except BaseException:
+        except BaseException as error:
+            written = folder.folder_bytes(partial) if isinstance(error, OSError) else 0
             shutil.rmtree(partial, ignore_errors=True)
+            problem = (folder.storage_problem(error, root, written, partial)
+                       if isinstance(error, OSError) else None)
+            if problem is not None:
+                raise problem from None
             raise
         folder.switch(root, target)
         folder.clean(root, target)
