@@ -94,3 +94,19 @@ def test_permission_denied_names_the_folder(tmp_path: Path):
                             f" the index folder {tmp_path} must be writable by this user."
                             " The live index is unchanged")
     assert folder.storage_problem(OSError(errno.EIO, "I/O error"), tmp_path, 0) is None
+
+
+def test_the_key_store_on_a_read_only_file_system(small_disk: Path):
+    keys = [sys.executable, "-m", "searchsvc.cli", "keys"]
+    assert subprocess.run([*keys, "add", "alice", "--index", str(small_disk)],
+                          capture_output=True, timeout=60).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk.parent)], check=True)
+    for action in (["add", "bob"], ["revoke", "alice"]):
+        done = subprocess.run([*keys, *action, "--index", str(small_disk)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert done.stderr == (f"searchsvc keys: cannot write {small_disk}/keys.json:"
+                               " Read-only file system; nothing was changed\n")
+    listed = subprocess.run([*keys, "list", "--index", str(small_disk)],
+                            capture_output=True, text=True, timeout=60)
+    assert listed.stdout.startswith("alice\treader\t") and "active" in listed.stdout
