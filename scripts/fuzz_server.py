@@ -2,6 +2,7 @@
 """Hostile traffic against a real `searchsvc serve` on 127.0.0.1, and a count of failures.
 
     scripts/fuzz_server.py [--index DIR] [--requests 10000] [--clients 4] [--schemathesis]
+                           [--with-keys]
 
 Starts the production server over INDEX_DIR (default: the seed index, built if needed),
 sends ``--requests`` hostile requests (benchlib/hostile.py: huge and odd queries, operators,
@@ -10,7 +11,10 @@ methods) from ``--clients`` threads, and prints the statuses, every failure (5xx
 timeout, server path in an answer, an API error that is not JSON), the latency median, p99
 and maximum, and the five slowest requests. With ``--schemathesis`` (``pip install
 schemathesis``) it then runs schemathesis against the served /api/openapi.json with four
-workers. Exit status 1 when anything failed. docs/reliability.md has the figures. The
+workers. With ``--with-keys`` it serves a copy of the index with one access key and sends
+the requests without it: an answer with content (anything but a refusal, the sign-in
+redirect, ``/api/health`` or a static file) counts as a failure too. Exit status 1 when
+anything failed. docs/reliability.md has the figures. The
 server's own log goes to /tmp/searchsvc-bench/ (benchlib/servers.py starts it).
 """
 
@@ -21,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -38,16 +43,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--schemathesis", action="store_true")
+    parser.add_argument("--with-keys", action="store_true")
     args = parser.parse_args(argv)
     if args.index == REPO / "index":
         subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--if-needed",
                         "--index", str(args.index)], check=True, cwd=REPO)
     failed = False
     with ExitStack() as stack:  # the server stopped however the run ends
-        base = f"http://{HOST}:{searchsvc_server(stack, args.index).port}"
+        served = args.index
+        if args.with_keys:  # a copy, so that the archive's own keys file stays as it was
+            served = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "index"
+            shutil.copytree(args.index, served, symlinks=True)
+            subprocess.run([sys.executable, "-m", "searchsvc.cli", "keys", "add", "fuzz",
+                            "--index", str(served)], check=True, capture_output=True)
+        base = f"http://{HOST}:{searchsvc_server(stack, served).port}"
         started = time.perf_counter()
         tally = hammer(base, hostile_requests(args.requests, args.seed), args.clients,
-                       forbidden=(str(args.index.resolve()), str(REPO), "Traceback"))
+                       forbidden=(str(args.index.resolve()), str(REPO), "Traceback"),
+                       private=args.with_keys)
         wall = time.perf_counter() - started
         seconds = sorted(tally.seconds)
         print(f"{len(seconds):,} requests from {args.clients} clients in {wall:.1f} s;"

@@ -91,6 +91,18 @@ class Tally:
                 self.failures.append(problem)
 
 
+OPEN_WITHOUT_KEY = ("/api/health", "/static/", "/sign-in")
+
+
+def _leak(method: str, path: str, status: int, location: str) -> str | None:
+    """An answer that gave a keyless request more than a refusal or the sign-in."""
+    if status >= 400 or path.startswith(OPEN_WITHOUT_KEY):
+        return None
+    if status in (301, 302, 303, 307, 308) and location.startswith("/sign-in"):
+        return None
+    return f"{status} without a key for {method} {path[:120]}"
+
+
 def _check(method: str, path: str, status: int, kind: str, body: bytes,
            forbidden: tuple[str, ...]) -> str | None:
     """What is wrong with one answer, or None."""
@@ -112,8 +124,11 @@ def _check(method: str, path: str, status: int, kind: str, body: bytes,
 
 
 def hammer(base: str, requests: list[tuple[str, str]], clients: int = 4,
-           timeout: float = 10.0, forbidden: tuple[str, ...] = ()) -> Tally:
-    """Send ``requests`` from ``clients`` threads (one keep-alive connection each)."""
+           timeout: float = 10.0, forbidden: tuple[str, ...] = (),
+           private: bool = False) -> Tally:
+    """Send ``requests`` from ``clients`` threads (one keep-alive connection each).
+    ``private``: the server has access keys and the requests carry none, so any answer
+    with content (but /api/health's, the sign-in's, a static file's) is a failure."""
     parts = urllib.parse.urlsplit(base)
     tally = Tally()
     shares = [requests[i::clients] for i in range(clients)]
@@ -129,6 +144,9 @@ def hammer(base: str, requests: list[tuple[str, str]], clients: int = 4,
                 body = response.read()
                 problem = _check(method, path, response.status,
                                  response.getheader("Content-Type", ""), body, forbidden)
+                if private and not problem:
+                    problem = _leak(method, path, response.status,
+                                    response.getheader("Location", ""))
                 tally.add(response.status, time.perf_counter() - started, problem, path)
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
