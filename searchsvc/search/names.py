@@ -18,7 +18,7 @@ import numpy as np
 from .. import request as rq
 from ..engine import EngineReader
 from ..indexer.catalog import CatalogFacet
-from ..names import KINDS, NameBucket, name_value, parse_name
+from ..names import KINDS, NameBucket, name_filters, name_value, parse_name
 
 FILTER = "name"  # the post_filter's name
 
@@ -47,10 +47,12 @@ def _article_count(names: Mapping[str, CatalogFacet]) -> int:
 def name_buckets(engine: EngineReader, articles: np.ndarray,
                  names: Mapping[str, CatalogFacet], selected: tuple[str, ...],
                  top: int) -> list[NameBucket]:
-    """The ``top`` names most of the matching ``articles`` (codes, every filter applied)
-    mention, most articles first (then by name); the selected names are always listed."""
+    """The selected names (listed first, even with 0), then the ``top`` others most of the
+    matching ``articles`` (codes, every filter applied) mention, most articles first, then
+    by name."""
     if not names:
         return []
+    selected = name_filters(list(selected))  # as name= values are written
     aggs = tuple(rq.TermsAgg(kind, "values", rq.ArticleValues(facet.offsets, facet.codes,
                                                                len(facet.labels), facet.owner))
                  for kind, facet in names.items())
@@ -66,15 +68,11 @@ def name_buckets(engine: EngineReader, articles: np.ndarray,
                    kind, int(code)) for code in best.tolist()]
     found.sort()
     chosen = set(selected)
-    shown = [NameBucket(name_value(kind, names[kind].labels[code]), names[kind].labels[code],
-                        kind, -minus, False)  # type: ignore[arg-type]  # one of KINDS
-             for minus, _, _, kind, code in found[:top]]
-    listed = {bucket.value for bucket in shown}
-    for value in selected:  # a selected name past the top, or not in the index
-        if value not in listed:
-            shown.append(_selected(value, names, counts))
-    for bucket in shown:
-        bucket.selected = bucket.value in chosen
+    shown = [_selected(value, names, counts) for value in selected]
+    shown += [NameBucket(value, names[kind].labels[code], kind,  # type: ignore[arg-type]
+                         -minus, False)
+              for minus, _, _, kind, code in found
+              if (value := name_value(kind, names[kind].labels[code])) not in chosen][:top]
     return shown
 
 
