@@ -138,8 +138,6 @@ def cmd_search(args: argparse.Namespace) -> int:
           f" for {response.understood or '(everything)'} ({response.took_ms:.0f} ms)")
     if response.suggestion:
         print(f"did you mean: {response.suggestion.q}")
-    if response.names:
-        print("names: " + ", ".join(f"{b.name} ({b.articles})" for b in response.names[:10]))
     for rank, hit in enumerate(response.hits, start=1):
         title = hit.title or "(untitled)"
         print(f"\n{rank}. {title}\n   {hit.source} · {hit.date or 'undated'} · {hit.article_id}"
@@ -150,6 +148,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                 print("   (the title matched; this article has no body text)")
                 continue
             print(f"   ¶{paragraph.number}: {_terminal_marks(paragraph.snippet, colour)}")
+    if response.names:  # last: the hits' lines stay where scripts expect them
+        print("\nnames: " + ", ".join(f"{b.name} ({b.articles})" for b in response.names[:10]))
     return 0
 
 

@@ -129,7 +129,8 @@ def test_the_cli_filters_by_name_and_lists_names(seed_index, capsys):
     assert main(["search", "Iran", "--index", str(seed_index), "--name", "soleimani"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("3 articles,")
-    assert "Soleimani (3)" in out.splitlines()[1]
+    last = out.splitlines()[-1]
+    assert last.startswith("names: Soleimani (3), ")  # the selected name first
 
 
 def test_a_build_of_the_previous_format_answers_index_outdated(tmp_path: Path):
