@@ -31,7 +31,7 @@ _EXACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=
 def name_value(kind: str, label: str) -> str:
     """What ``name=`` takes for a name of ``kind``: ``soleimani``, ``person:reagan``."""
     key = value_key(label)
-    return key if kind == TEXT else f"{kind}:{key}"
+    return key if kind == TEXT and ":" not in key else f"{kind}:{key}"
 
 
 def parse_name(value: str) -> tuple[str, str]:

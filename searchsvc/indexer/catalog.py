@@ -86,10 +86,15 @@ class CatalogFacet:
     offsets: np.ndarray  # article code -> start in codes (and one past the last)
     codes: np.ndarray  # value codes, article after article
     _owner: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+    _keys: list[list[str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def keys(self) -> list[str]:
-        return [value_key(label) for label in self.labels]
+        """The labels folded, by value code (made on first use: the names facet has tens of
+        thousands, and a filter reads them on every search)."""
+        if not self._keys:
+            self._keys.append([value_key(label) for label in self.labels])
+        return self._keys[0]
 
     @property
     def owner(self) -> np.ndarray:
