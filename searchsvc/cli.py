@@ -117,7 +117,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         request = search_request({
             "q": args.query, "source": args.source, "from": args.date_from, "to": args.date_to,
             "sort": args.sort, "per_page": str(args.limit), "fuzzy": str(not args.exact),
-            "strict": str(args.strict),
+            "strict": str(args.strict), "name": args.name,
         }, engine.settings)
         response = engine.search(request)
     except SearchError as error:
@@ -144,6 +144,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                 print("   (the title matched; this article has no body text)")
                 continue
             print(f"   ¶{paragraph.number}: {_terminal_marks(paragraph.snippet, colour)}")
+    if response.names:  # last: the hits' lines stay where scripts expect them
+        print("\nnames: " + ", ".join(f"{b.name} ({b.articles})" for b in response.names[:10]))
     return 0
 
 
@@ -240,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
     find.add_argument("--limit", type=int, default=10, help="articles to show (1-100)")
     find.add_argument("--exact", action="store_true", help="no name variants")
+    find.add_argument("--name", action="append", default=[],
+                      help="only articles naming this (repeatable, all must be named):"
+                           " soleimani, person:reagan, org:opec, place:usa")
     find.add_argument("--strict", action="store_true", help="reject malformed queries")
     find.add_argument("--json", action="store_true", help="print the API's JSON")
     find.add_argument("--index", metavar="DIR", help="index folder")

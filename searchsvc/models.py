@@ -19,6 +19,7 @@ from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
 from .filters import Filters
+from .names import NameBucket
 from .settings import Settings
 
 # A response schema lists every field, all required, and nothing else (drift fails tests).
@@ -55,6 +56,7 @@ class SearchRequest:
     collapse: bool = True  # fold later versions of a story under the earliest
     # Catalog facet filters: (facet name, values), any value of a facet, every facet.
     catalog: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    names: tuple[str, ...] = ()  # name= values (names.py), every one named by an article
 
     def filters(self) -> Filters:
         return Filters.make(self.sources, self.date_from, self.date_to, self.catalog)
@@ -160,6 +162,7 @@ class SearchResponse:
     facets: dict[str, list[Bucket]]
     suggestion: Suggestion | None = None
     skipped: list[str] = field(default_factory=list)  # optional parts past the time budget
+    names: list[NameBucket] = field(default_factory=list)  # the names facet
 
     @property
     def total(self) -> int:
@@ -172,7 +175,7 @@ class SearchResponse:
             query=QueryEcho(q=r.q, understood=self.understood, fuzzy=r.fuzzy, strict=r.strict,
                             variants=self.variants, relaxed=self.relaxed),
             filters={"source": list(r.filters().sources), "from": r.date_from,
-                     "to": r.date_to},
+                     "to": r.date_to, "name": list(r.names)},
             sort=r.sort,  # type: ignore[arg-type]  # one of SearchParams.sort's (params.py)
             group=r.group,  # type: ignore[arg-type]
             total=Totals(paragraphs=self.total_paragraphs, articles=self.total_articles,
@@ -186,6 +189,7 @@ class SearchResponse:
                           day=self.facets["day"]),
             suggestion=self.suggestion,
             skipped=list(self.skipped),  # type: ignore[arg-type]  # only "suggestion"
+            names=self.names,
         )
         data = asdict(body)
         # The index's catalog facets (topics, places…): by name, as the schema's
@@ -221,6 +225,8 @@ FiltersEcho = TypedDict("FiltersEcho", {
                                          " case)")],
     "from": Annotated[str | None, Field(description="from as given")],
     "to": Annotated[str | None, Field(description="to as given")],
+    "name": Annotated[list[str], Field(description="selected names, as name= takes them"
+                                       " (soleimani, person:reagan)")],
 })
 FiltersEcho = with_config(EXACT)(FiltersEcho)  # type: ignore[misc]  # functional form
 
@@ -273,6 +279,10 @@ class SearchBody:
         description="optional parts left out because the search had already taken more than"
                     f" {_DEFAULTS.optional_budget_ms} ms: \"suggestion\" (did-you-mean was"
                     " not looked for)")] = field(default_factory=list)
+    names: Annotated[list[NameBucket], Field(
+        description="the people, organisations and places the matching articles name, most"
+                    f" articles first (at most {_DEFAULTS.facet_names}, and every selected"
+                    " one), counted within every filter")] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ exports, articles, sources

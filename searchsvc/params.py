@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from .analysis import exact_words
 from .errors import SearchError
 from .models import SearchRequest
+from .names import name_filters
 from .settings import Settings
 
 _DEFAULTS = Settings()
@@ -107,6 +108,11 @@ class SearchParams:
         description="fold later versions of a story from the same source (wire copies re-sent"
                     " with small changes) under the earliest: true (default) or false"),
         Flag] = True
+    name: Annotated[list[str] | None, Field(
+        description="only articles naming this (repeat for several: every one must be"
+                    " named): a value of the names facet, the word for a name in the text"
+                    " (soleimani) or person:, org:, place: and a catalog value"
+                    " (person:reagan)", examples=[["soleimani"]])] = None
     rows: Annotated[Literal["paragraph", "article"], Field(
         description="for csv and jsonl: paragraph (default), one row per matching paragraph;"
                     " article, one row per matching article in the order of the pages, with"
@@ -131,7 +137,7 @@ class RelatedParams:
                     " reader came from)", examples=["Soleimani"])] = ""
 
 
-_LISTS = ("source",)  # repeatable parameters
+_LISTS = ("source", "name")  # repeatable parameters
 
 
 @lru_cache(maxsize=4)
@@ -257,6 +263,7 @@ def to_request(given: SearchParams, settings: Settings,
         strict=given.strict,
         collapse=given.collapse,
         catalog=catalog,
+        names=name_filters(given.name or []),
     )
     request.filters()  # validate dates as days (and from ≤ to) now, not mid-search
     return request

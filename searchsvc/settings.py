@@ -71,6 +71,7 @@ class Settings:
     # "skipped") rather than run on: an answer within a second matters more.
     optional_budget_ms: int = 500
     paragraphs_per_article: int = 3
+    facet_names: int = 20  # names listed in a search's names facet (the most articles first)
     related_limit: int = 10
     pair_boost: float = 0.5  # shared word pairs in related coverage
     related_pairs: int = 100  # at most this many (the rarest) of a paragraph's word pairs

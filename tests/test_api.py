@@ -71,7 +71,7 @@ def test_contract_names_the_limits():
     search = DOC["paths"]["/api/search"]["get"]
     params = {p["name"]: p for p in search["parameters"]}
     assert list(params) == ["q", "source", "from", "to", "sort", "group", "page", "per_page",
-                            "fuzzy", "strict", "collapse", "rows", "format"]
+                            "fuzzy", "strict", "collapse", "name", "rows", "format"]
     assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert str(MAX_WINDOW) in params["page"]["description"]
     assert str(EXPORT_LIMIT) in params["format"]["description"]
@@ -275,10 +275,11 @@ def test_search_answer(client):
     data = client.get(q(q="B-52")).get_json()
     data.pop("took_ms")
     hits = data.pop("hits")
+    assert data.pop("names")  # the names facet: tests/test_names_facet.py
     assert data == {
         "query": {"q": "B-52", "understood": '"b 52"', "fuzzy": True, "strict": False,
                   "variants": {}, "relaxed": False},
-        "filters": {"source": [], "from": None, "to": None},
+        "filters": {"source": [], "from": None, "to": None, "name": []},
         "sort": "relevance", "group": "article",
         "total": {"paragraphs": 7, "articles": 4, "folded": 0},
         "page": 1, "per_page": 10, "pages": 1,

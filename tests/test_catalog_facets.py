@@ -153,7 +153,7 @@ def test_an_index_without_facets_has_none(tmp_path):
     index.build(tmp_path / "index", None, jsonl)
     data = create_app(tmp_path / "index").test_client().get("/api/search?q=cocoa").get_json()
     assert set(data["facets"]) == {"source", "month", "day"}
-    assert set(data["filters"]) == {"source", "from", "to"}
+    assert set(data["filters"]) == {"source", "from", "to", "name"}  # name: every index's
 
 
 def test_every_query_parameter_is_a_reserved_facet_name():

@@ -29,7 +29,7 @@ CATALOG = "catalog.json"
 # Parameters a facet name would shadow (the search's own, and the API's).
 RESERVED = frozenset(("q", "source", "from", "to", "sort", "group", "page", "per_page",
                       "fuzzy", "strict", "collapse", "format", "limit", "month", "day",
-                      "date", "title", "text", "id", "rows"))
+                      "date", "title", "text", "id", "rows", "name"))
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -51,25 +51,32 @@ def check_names(names: Iterable[str]) -> tuple[str, ...]:
 def write_catalog(folder: Path, article_ids: list[str], names: tuple[str, ...],
                   values: Mapping[str, Mapping[str, list[str]]]) -> None:
     """``values``: article id -> facet name -> its values."""
-    labels: dict[str, list[str]] = {}
-    for name in names:
-        label_of: dict[str, str] = {}
-        for article_id in article_ids:
-            for value in values.get(article_id, {}).get(name, ()):
-                label_of.setdefault(value_key(value), value)
-        keys = sorted(label_of, key=lambda key: (label_of[key].casefold(), key))
-        code_of = {key: code for code, key in enumerate(keys)}
-        offsets = np.zeros(len(article_ids) + 1, dtype=np.int64)
-        codes: list[int] = []
-        for position, article_id in enumerate(article_ids):
-            own = sorted({code_of[value_key(v)]
-                          for v in values.get(article_id, {}).get(name, ())})
-            codes.extend(own)
-            offsets[position + 1] = len(codes)
-        np.save(folder / f"catalog.{name}.offsets.npy", offsets)
-        np.save(folder / f"catalog.{name}.codes.npy", np.asarray(codes, dtype=np.int32))
-        labels[name] = [label_of[key] for key in keys]
+    labels = {name: write_values(folder, f"catalog.{name}", article_ids,
+                                 {article_id: values.get(article_id, {}).get(name, [])
+                                  for article_id in article_ids})
+              for name in names}
     (folder / CATALOG).write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
+
+
+def write_values(folder: Path, stem: str, article_ids: list[str],
+                 values: Mapping[str, Iterable[str]]) -> list[str]:
+    """One field of several values per article as ``<stem>.offsets.npy`` and
+    ``<stem>.codes.npy``; ``values``: article id -> its values. Returns the labels, by
+    value code (sorted by their folded form; a value's label is its first spelling)."""
+    label_of: dict[str, str] = {}
+    for article_id in article_ids:
+        for value in values.get(article_id, ()):
+            label_of.setdefault(value_key(value), value)
+    keys = sorted(label_of, key=lambda key: (label_of[key].casefold(), key))
+    code_of = {key: code for code, key in enumerate(keys)}
+    offsets = np.zeros(len(article_ids) + 1, dtype=np.int64)
+    codes: list[int] = []
+    for position, article_id in enumerate(article_ids):
+        codes.extend(sorted({code_of[value_key(v)] for v in values.get(article_id, ())}))
+        offsets[position + 1] = len(codes)
+    np.save(folder / f"{stem}.offsets.npy", offsets)
+    np.save(folder / f"{stem}.codes.npy", np.asarray(codes, dtype=np.int32))
+    return [label_of[key] for key in keys]
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,15 @@ class CatalogFacet:
     offsets: np.ndarray  # article code -> start in codes (and one past the last)
     codes: np.ndarray  # value codes, article after article
     _owner: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+    _keys: list[list[str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def keys(self) -> list[str]:
-        return [value_key(label) for label in self.labels]
+        """The labels folded, by value code (made on first use: the names facet has tens of
+        thousands, and a filter reads them on every search)."""
+        if not self._keys:
+            self._keys.append([value_key(label) for label in self.labels])
+        return self._keys[0]
 
     @property
     def owner(self) -> np.ndarray:
@@ -126,7 +138,11 @@ def read_catalog(folder: Path) -> dict[str, CatalogFacet]:
     if not path.exists():
         return {}
     labels = json.loads(path.read_text(encoding="utf-8"))
-    return {name: CatalogFacet(name, values,
-                               np.load(folder / f"catalog.{name}.offsets.npy", mmap_mode="r"),
-                               np.load(folder / f"catalog.{name}.codes.npy", mmap_mode="r"))
+    return {name: read_values(folder, f"catalog.{name}", name, values)
             for name, values in labels.items()}
+
+
+def read_values(folder: Path, stem: str, name: str, labels: list[str]) -> CatalogFacet:
+    """What :func:`write_values` wrote, memory-mapped."""
+    return CatalogFacet(name, labels, np.load(folder / f"{stem}.offsets.npy", mmap_mode="r"),
+                        np.load(folder / f"{stem}.codes.npy", mmap_mode="r"))

@@ -30,9 +30,9 @@ from ..errors import BuildError, IndexProblem
 CURRENT = "current"
 META = "meta.json"
 # meta.json "format": 2 added the article index; 3 moved the analysis the schema pickles;
-# 4 added the arrays (tables/); 5 records the engine and adds the vocabulary artifact.
-# Older builds must be rebuilt.
-FORMAT = 5
+# 4 added the arrays (tables/); 5 records the engine and adds the vocabulary artifact;
+# 6 adds the names each article mentions (tables/names.*). Older builds must be rebuilt.
+FORMAT = 6
 LOCK = ".build.lock"
 PARTIAL = ".partial"
 KEEP_PREVIOUS = 1  # builds kept besides the live one, for readers that still have it open

@@ -7,7 +7,8 @@ appended to a copy of the live build; a changed or removed article means a full 
 because deleted entries would still count in the ranking's statistics), ``--strict``, the
 lock and the atomic switch (:mod:`.folder`), and the artifacts every engine reuses: the
 name-variant table, near-duplicate clusters (:mod:`.duplicates`), the catalog facets
-(:mod:`.catalog`) and the vocabulary with document frequencies (:mod:`.vocabulary`).
+(:mod:`.catalog`), the names each article mentions (:mod:`.names`) and the vocabulary
+with document frequencies (:mod:`.vocabulary`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..variants import NAME_SHARE, name_table, name_words
 from . import folder, integrity
 from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
+from .names import NameRecord, write_names
 from .summary import BuildSummary
 from .vocabulary import write_vocabulary
 
@@ -72,6 +74,7 @@ class _Record:
         self.facets = facets
         self.meta: dict = {"files": {}, "sources": {}}
         self.names: Counter[str] = Counter()  # entries using a word as a name
+        self.mentions = NameRecord()  # for the names facet
 
     def add(self, article: Article) -> None:
         entry: dict = {"hash": article.content_hash, "path": article.path}
@@ -81,6 +84,7 @@ class _Record:
             entry["facets"] = found
         self.meta["files"][article.id] = entry
         self.meta["sources"][source_key(article.source)] = article.source
+        self.mentions.add(article)
         title_names = name_words(article.title)
         for paragraph in article.paragraphs or [""]:
             self.names.update(title_names | name_words(paragraph))
@@ -270,6 +274,7 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
     write_vocabulary(tables, *finished.vocabulary("exact"))
     names = [name for name, used in sorted(record.names.items())
              if used >= NAME_SHARE * max(1, finished.doc_frequency("exact", name))]
+    write_names(tables, record.mentions, columns.article_ids, finished.article_words, names)
     meta = record.meta
     meta.update(format=folder.FORMAT, engine=engine.name, names=name_table(names),
                 articles=len(files), paragraphs=summary.paragraphs,

@@ -14,7 +14,8 @@ from ..models import SearchRequest
 
 # The search state a page carries in its URL, in the order links spell it.
 STATE_KEYS = ("q", "source", "from", "to", "sort", "page", "per_page", "fuzzy", "strict",
-              "collapse")
+              "collapse", "name")
+_REPEATED = ("source", "name")
 
 
 def engine() -> Archive:
@@ -52,7 +53,7 @@ def state_args(args) -> dict:
     for key in STATE_KEYS + facets:
         values = [v for v in args.getlist(key) if v.strip()]
         if values:
-            out[key] = values if key == "source" or key in facets else values[0]
+            out[key] = values if key in _REPEATED or key in facets else values[0]
     return out
 
 
@@ -74,7 +75,7 @@ def link_args(req: SearchRequest, **changes) -> dict:
         "q": req.q, "source": list(req.sources), "from": req.date_from,
         "to": req.date_to, "sort": req.sort, "group": req.group, "page": req.page,
         "per_page": req.per_page, "fuzzy": req.fuzzy, "strict": req.strict,
-        "collapse": req.collapse,
+        "collapse": req.collapse, "name": list(req.names),
         **{name: list(chosen) for name, chosen in req.catalog},
     }
     values.update(changes)

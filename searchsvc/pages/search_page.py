@@ -16,6 +16,7 @@ from ..params import check_window, search_request
 from ..snippets import mark_all
 from .chart import date_chart, date_presets
 from .links import FormState, engine, link_args, search_url, state_args, with_q
+from .names_facet import name_chips, name_links
 from .views import CatalogGroup, Chip, Result, Snippet, first_paragraph, human_date
 
 
@@ -201,7 +202,7 @@ def search_page():
                      deep_jsonl_href=url_for("api.search", **deep, format="jsonl"))
     filters = req.filters()
     labels = {b.value: b.label for b in response.facets["source"]}
-    chips = _chips(req, filters, labels, response)
+    chips = _chips(req, filters, labels, response) + name_chips(req, response)
     export = link_args(req, page=None, per_page=None)
     suggestion = None
     if response.suggestion:
@@ -220,6 +221,7 @@ def search_page():
         first_page_href=search_url(**link_args(req, page=None)),
         export_limit=search_engine.settings.export_limit,
         sources=response.facets["source"],
+        names=name_links(req, response),
         chart=date_chart(req, filters, response.facets["day"]),
         presets=date_presets(req, filters, search_engine.health().last_date),
         spellings=_spellings(req, response),
@@ -228,7 +230,7 @@ def search_page():
         newest=search_engine.health().last_date,
         chips=chips,
         clear_href=search_url(**link_args(req, source=None, page=None,
-                                          **{"from": None, "to": None},
+                                          **{"from": None, "to": None}, name=None,
                                           **{name: None for name, _ in req.catalog})),
         catalog=[CatalogGroup(name, name.replace("_", " ").capitalize(), response.facets[name])
                  for name in search_engine.catalog_facets() if name in response.facets],

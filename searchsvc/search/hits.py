@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from ..engine.postings import Stored
 from ..fields import UNDATED
 from ..models import (
@@ -27,6 +29,7 @@ from .matching import (
     paragraph_order,
     parse_request,
 )
+from .names import name_buckets
 from .snapshot import Snapshot
 from .suggest import suggest
 
@@ -68,6 +71,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
                for name, facet in snapshot.catalog.items()},
         },
     )
+    response.names = name_buckets(snapshot.engine, _shown_articles(match), snapshot.names,
+                                  request.names, settings.facet_names)
     if request.q.strip() and (total_articles < settings.suggest_below or response.relaxed):
         if (time.perf_counter() - started) * 1000 > settings.optional_budget_ms:
             response.skipped.append("suggestion")
@@ -75,6 +80,12 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
             response.suggestion = suggest(snapshot, request, match, filters)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
+
+
+def _shown_articles(match) -> np.ndarray:
+    """The articles the totals count: every tier's, within the filters, folded."""
+    return np.concatenate([t.articles for t in match.tiers]) if match.tiers else \
+        np.zeros(0, dtype=np.int64)
 
 
 def _article_page(snapshot, match, request, first, last, wanted) -> list[Hit]:

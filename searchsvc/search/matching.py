@@ -47,6 +47,7 @@ from ..settings import Settings
 from ..syntax import QuerySyntaxError, check_syntax
 from ..variants import finder
 from .facets import allowed, filter_clauses
+from .names import name_clauses
 from .snapshot import Snapshot
 
 NO_ENTRIES = np.zeros(0, dtype=np.int32)
@@ -107,7 +108,8 @@ def _matching_articles(snapshot: Snapshot, tier_query: Node) -> np.ndarray:
 def match_query(snapshot: Snapshot, request: SearchRequest, filters: Filters) -> Match:
     cols, by_code = snapshot.columns, snapshot.articles_by_code
     engine = snapshot.engine
-    clauses = filter_clauses(filters, snapshot.catalog)
+    clauses = filter_clauses(filters, snapshot.catalog) + name_clauses(request.names,
+                                                                         snapshot.names)
     parsed = parse_request(snapshot, request) if request.q.strip() else \
         ParsedQuery(text="", query=MatchAll())
     if parsed.is_empty:

@@ -4,7 +4,7 @@ Each request takes a :class:`Snapshot` and uses it throughout, so a switch in th
 of a request never mixes two builds. The previous snapshot stays open until the switch
 after next, because a request may still be using it. A snapshot holds the engine's
 reader of the build (:class:`searchsvc.engine.EngineReader`), the service's artifacts
-(catalog facets, near-duplicate clusters) and the answers remembered for this build.
+(catalog facets, near-duplicate clusters, names) and the answers remembered for this build.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ..indexer import integrity
 from ..indexer.catalog import CatalogFacet, read_catalog
 from ..indexer.duplicates import FILE as DUPLICATES
 from ..indexer.folder import IndexOutdated, live_path, previous_builds, read_meta
+from ..indexer.names import read_names
 from ..indexer.pipeline import TABLES
 from ..indexer.vocabulary import read_vocabulary
 from ..settings import Settings
@@ -67,6 +68,8 @@ class Snapshot:
     articles_by_code: ArticleColumns
     catalog: dict[str, CatalogFacet]  # the catalog facets, by name (indexer/catalog.py)
     settings: Settings
+    # the names each article mentions, by kind (indexer/names.py)
+    names: dict[str, CatalogFacet] = field(default_factory=dict)
     fingerprint: tuple = ()  # the files' sizes and times when opened (indexer/integrity.py)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _answers: OrderedDict = field(default_factory=OrderedDict)  # least recently used first
@@ -128,6 +131,7 @@ def open_snapshot(path: Path, settings: Settings) -> Snapshot:
         by_code = ArticleColumns.make(reader.columns,
                                       np.load(path / TABLES / DUPLICATES, mmap_mode="r"))
         catalog = read_catalog(path / TABLES)
+        names = read_names(path / TABLES)
     # The answers go over HTTP: no server path in them; the details go to the server's log.
     except Unavailable:
         raise
@@ -141,7 +145,7 @@ def open_snapshot(path: Path, settings: Settings) -> Snapshot:
             f"the index cannot be read ({type(error).__name__}); rebuild it with"
             " `searchsvc index`",
         ) from None
-    return Snapshot(meta, Path(path), reader, by_code, catalog, settings,
+    return Snapshot(meta, Path(path), reader, by_code, catalog, settings, names,
                     fingerprint=integrity.fingerprint(path, meta))
 
 
