@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from .attention_models import AttentionRequest, AttentionResponse
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
@@ -27,7 +28,7 @@ from .models import (
     SearchResponse,
     Source,
 )
-from .search import articles, exports, hits, matching, related_coverage
+from .search import articles, attention, exports, hits, matching, related_coverage
 from .search.snapshot import LiveIndex
 from .settings import Settings
 
@@ -80,6 +81,13 @@ class Archive:
         if rows == "article":
             return exports.export_articles(self._live.snapshot(), request, limit)
         return exports.export(self._live.snapshot(), request, limit)
+
+    def attention(self, request: AttentionRequest) -> AttentionResponse:
+        """Per period, the share of all articles that match each of the queries. Raises
+        :class:`~searchsvc.errors.SearchError` naming a bad query or parameter."""
+        snapshot = self._live.snapshot()
+        return snapshot.remembered(("attention", request),
+                                   lambda: attention.attention(snapshot, request))
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""

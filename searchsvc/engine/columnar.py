@@ -16,10 +16,8 @@ import numpy as np
 from .. import request as rq
 from ..fields import UNDATED
 from ..topk import best_first, by_date
-from .postings import Columns, Group, Matches, SearchResult
+from .postings import PERIOD_WIDTH, Columns, Group, Matches, SearchResult
 
-#: ``Columns.periods``' argument for each ``DateHistogram`` interval
-PERIOD_WIDTH: dict[str, int | str] = {"day": 10, "week": "week", "month": 7}
 Executor = Callable[[rq.Node, "np.ndarray | None", bool, "int | None"], Matches]
 
 

@@ -33,6 +33,10 @@ class ArticleWords:
     title: Postings
 
 
+#: ``Columns.periods``' argument for each interval of a ``DateHistogram``
+PERIOD_WIDTH: dict[str, int | str] = {"day": 10, "week": "week", "month": 7}
+
+
 @dataclass(frozen=True)
 class Columns:
     """Per-entry integer codes (entry = document number), and the values they stand for."""
