@@ -66,8 +66,10 @@ def test_the_shares_a_reader_sees_on_the_seeds(engine):
                       {"2020-12-10": 1.0, "2020-12-11": 1.0, "2020-12-31": 0.0}]
     by_week = engine.attention(AttentionRequest(("Pentagon", "nuclear"), "week"))
     assert [(p.period, p.first_day, p.last_day, p.articles) for p in by_week.periods] == [
-        ("2020-12-07", "2020-12-07", "2020-12-13", 2), ("2020-12-14", "2020-12-14", "2020-12-20", 0),
-        ("2020-12-21", "2020-12-21", "2020-12-27", 0), ("2020-12-28", "2020-12-28", "2021-01-03", 2)]
+        ("2020-12-07", "2020-12-07", "2020-12-13", 2),
+        ("2020-12-14", "2020-12-14", "2020-12-20", 0),
+        ("2020-12-21", "2020-12-21", "2020-12-27", 0),
+        ("2020-12-28", "2020-12-28", "2021-01-03", 2)]
     assert [[p.share for p in s.points] for s in by_week.series] == [
         [0.5, None, None, 0.5], [1.0, None, None, 0.5]]
     by_month = engine.attention(AttentionRequest(("Pentagon", "nuclear"), "month"))
@@ -86,6 +88,14 @@ def test_filters_narrow_both_counts_and_clip_the_periods(engine):
         ("2020-12", "2020-12-11", "2020-12-31", 1)]  # AMN alone: Zero Hedge is of the 10th
     assert [[(p.matching, p.share) for p in s.points] for s in found.series] == [
         [(0, 0.0)], [(1, 1.0)]]
+    # A Wednesday to a Tuesday: the weeks holding them, clipped to the days asked for.
+    weeks = engine.attention(AttentionRequest(("drone", "Israel"), "week",
+                                              date_from="2020-12-09", date_to="2020-12-29"))
+    assert [(p.period, p.first_day, p.last_day, p.articles) for p in weeks.periods] == [
+        ("2020-12-07", "2020-12-09", "2020-12-13", 2),
+        ("2020-12-14", "2020-12-14", "2020-12-20", 0),
+        ("2020-12-21", "2020-12-21", "2020-12-27", 0),
+        ("2020-12-28", "2020-12-28", "2020-12-29", 0)]
     facet = day_facet(engine, "Israel", sources=("Zero Hedge", "AMN"), date_from="2020-12-11")
     assert facet == {"2020-12-10": 1, "2020-12-11": 1}  # the facet leaves its own filter out
     assert {day: n for day, n in facet.items() if day >= "2020-12-11"} == {"2020-12-11": 1}
