@@ -23,15 +23,19 @@ CSV_COLUMNS = ("query", "period", "first_day", "last_day", "matching", "articles
                "search")
 
 
-def search_link(request: SearchRequest, external: bool = False) -> str:
-    """The search page listing what a point counts; the query as typed (read as leniently
-    as any search, which reads a valid query the same), defaults left out."""
+def search_args(request: SearchRequest) -> dict[str, Any]:
+    """The query string of the search page listing what a point counts: the query as
+    typed (the page reads a valid query as this comparison does), every version of a story
+    (``collapse=false``), the period's days; defaults left out."""
     args: dict[str, Any] = {
         "q": request.q, "source": list(request.sources), "from": request.date_from,
         "to": request.date_to, "fuzzy": None if request.fuzzy else "false", "collapse": "false",
         **{name: list(values) for name, values in request.catalog}}
-    kept = {key: value for key, value in args.items() if value not in (None, "", [])}
-    return url_for("web.search_page", _external=external, **kept)
+    return {key: value for key, value in args.items() if value not in (None, "", [])}
+
+
+def search_link(request: SearchRequest, external: bool = False) -> str:
+    return url_for("web.search_page", _external=external, **search_args(request))
 
 
 def attention_answer(archive: Archive, args) -> Response:

@@ -1,4 +1,4 @@
-"""The ``searchsvc`` command: ``index``, ``search`` and ``serve``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``attention`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -231,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", metavar="DIR", help="index folder")
     serve.set_defaults(handler=cmd_serve)
 
+    from .attention_cli import add_attention_command
+
+    add_attention_command(commands)
     return parser
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import urllib.parse
 from collections import Counter
 
@@ -227,3 +228,35 @@ def test_the_page_says_what_is_wrong_with_a_query(client):
         in html
     empty = client.get("/attention")
     assert empty.status_code == 200 and "<svg" not in empty.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_the_command_line_prints_the_table_csv_and_json(capsys, seed_index, client):
+    from searchsvc.cli import main
+
+    index = ["--index", str(seed_index)]
+    assert main(["attention", "Pentagon", "nuclear", "--interval", "week", *index]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "week                 articles  Pentagon  nuclear",
+        "week of 7 Dec 2020          2     1 50%   2 100%",
+        "week of 14 Dec 2020         0       0 –      0 –",
+        "week of 21 Dec 2020         0       0 –      0 –",
+        "week of 28 Dec 2020         2     1 50%    1 50%",
+        "",
+        "4 dated articles"]
+    api = client.get(attention_url("Pentagon", "nuclear", interval="day", format="csv"))
+    assert main(["attention", "Pentagon", "nuclear", "--interval", "day", "--format", "csv",
+                 *index]) == 0
+    # The same rows, the links relative (a command line knows no server's address).
+    assert capsys.readouterr().out == api.get_data(as_text=True).replace(
+        "http://localhost/", "/")
+    assert main(["attention", "Pentagon", "nuclear", "--format", "json", *index]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    served = client.get(attention_url("Pentagon", "nuclear")).get_json()
+    printed.pop("took_ms"), served.pop("took_ms")
+    assert json.dumps(printed) == json.dumps(served).replace("http://localhost/", "/")
+    assert main(["attention", "Pentagon", *index]) == 2
+    assert capsys.readouterr().err == \
+        "error: q is given 1 time; compare 2 to 5 queries (q=…&q=…)\n"
