@@ -260,3 +260,20 @@ def test_the_command_line_prints_the_table_csv_and_json(capsys, seed_index, clie
     assert main(["attention", "Pentagon", *index]) == 2
     assert capsys.readouterr().err == \
         "error: q is given 1 time; compare 2 to 5 queries (q=…&q=…)\n"
+
+
+def test_the_contract_and_the_docs_describe_the_endpoint():
+    from tests.paths import REPO
+    from tests.test_api import DOC
+
+    operation = DOC["paths"]["/api/attention"]["get"]
+    names = [p["name"] for p in operation["parameters"]]
+    assert names == ["q", "interval", "source", "from", "to", "fuzzy", "format"]
+    assert set(operation["responses"]) == {"200", "400", "503"}
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    schemas = DOC["components"]["schemas"]
+    fields = [f for name in ("AttentionResponse", "AttentionPeriod", "AttentionSeries",
+                             "AttentionPoint") for f in schemas[name]["properties"]]
+    for word in names + fields:
+        assert f'`{word}`' in page or f'"{word}"' in page, word
