@@ -30,6 +30,8 @@ from .params import (
     parse_params,
     to_request,
 )
+from .public_url import EXTENSION as PUBLIC_URL
+from .public_url import PublicURL
 from .spreadsheet import cell as _cell
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -77,13 +79,19 @@ def _feed(search_engine: Archive, wanted: SearchRequest) -> Response:
     state: dict[str, Any] = request.args.to_dict(flat=False)
     state.pop("format", None)
 
-    def link_of(article_id: str, paragraph: int = 0, q: str = "") -> str:
-        return url_for("web.article", article_id=article_id, _external=True,
-                       **({"q": q} if q.strip() else {}),
-                       **({"_anchor": f"p{paragraph}"} if paragraph else {}))
+    # Absolute links from the configured address, never from the Host header.
+    public: PublicURL = current_app.extensions[PUBLIC_URL]
 
-    body = atom_feed(found, wanted.q, request.url,
-                     url_for("web.search_page", _external=True, **state), link_of,
+    def link_of(article_id: str, paragraph: int = 0, q: str = "") -> str:
+        extra: dict[str, Any] = {"q": q} if q.strip() else {}
+        if paragraph:
+            extra["_anchor"] = f"p{paragraph}"
+        return public.absolute(url_for("web.article", article_id=article_id, **extra))
+
+    query = request.query_string.decode("latin-1")  # as sent: percent-escaped ASCII
+    self_link = public.absolute(request.path + (f"?{query}" if query else ""))
+    body = atom_feed(found, wanted.q, self_link,
+                     public.absolute(url_for("web.search_page", **state)), link_of,
                      search_engine.health().built_at)
     return Response(body, content_type=FEED_TYPE)
 

@@ -10,7 +10,9 @@ from flask import Flask, jsonify, request
 from . import settings
 from .archive import open_archive
 from .errors import SearchError
-from .settings import Settings
+from .public_url import EXTENSION as PUBLIC_URL
+from .public_url import listen_url, parse_public_url
+from .settings import DEFAULT_HOST, DEFAULT_PORT, Settings
 
 ARCHIVE = "searchsvc.archive"
 
@@ -38,8 +40,12 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
     # Answers keep their models' field order, the contract's (Flask's provider sorts keys
     # by default; Flask 3 no longer reads a JSON_SORT_KEYS setting).
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's
-    app.extensions[ARCHIVE] = open_archive(Path(app.config["INDEX"]),
-                                         tuning or Settings.from_env())
+    tuning = tuning or Settings.from_env()
+    app.extensions[ARCHIVE] = open_archive(Path(app.config["INDEX"]), tuning)
+    aliases = tuple(name for name in tuning.host_aliases.split(",") if name.strip())
+    public = parse_public_url(tuning.public_url or listen_url(DEFAULT_HOST, DEFAULT_PORT),
+                              aliases)
+    app.extensions[PUBLIC_URL] = public
 
     from .api import bp as api_bp
     from .api import internal_error as api_internal_error
@@ -67,6 +73,11 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):
         return jsonify(error.to_dict()), error.status
+
+    @app.before_request
+    def trusted_host():
+        """No answer for a Host naming another site (links never come from it anyway)."""
+        public.check_host(request.headers.get("Host"))
 
     @app.after_request
     def security_headers(response):

@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from .attention_models import AttentionRequest, AttentionResponse
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
+from .errors import SearchError
 from .indexer import folder, pipeline
 from .indexer.summary import BuildSummary
 from .models import (
@@ -29,8 +31,10 @@ from .models import (
     Source,
 )
 from .search import articles, attention, exports, hits, matching, related_coverage
-from .search.snapshot import LiveIndex
+from .search.snapshot import LiveIndex, Snapshot
 from .settings import Settings
+
+T = TypeVar("T")
 
 
 class Archive:
@@ -68,9 +72,8 @@ class Archive:
         """One page of hits, with totals, facets and a suggestion. Raises
         :class:`~searchsvc.errors.SearchError` (4xx) or ``Unavailable`` (503)."""
         started = time.perf_counter()
-        snapshot = self._live.snapshot()
-        response = snapshot.remembered(("search", request),
-                                       lambda: hits.search(snapshot, request))
+        response = self._answer(lambda snapshot: snapshot.remembered(
+            ("search", request), lambda: hits.search(snapshot, request)))
         # The time this answer took, whether computed now or remembered.
         return replace(response, took_ms=(time.perf_counter() - started) * 1000)
 
@@ -79,41 +82,56 @@ class Archive:
         ``rows="article"``: every matching article instead, in the order of the pages, each
         with its score and its best paragraph."""
         if rows == "article":
-            return exports.export_articles(self._live.snapshot(), request, limit)
-        return exports.export(self._live.snapshot(), request, limit)
+            return self._answer(lambda snapshot: exports.export_articles(snapshot, request,
+                                                                          limit))
+        return self._answer(lambda snapshot: exports.export(snapshot, request, limit))
 
     def attention(self, request: AttentionRequest) -> AttentionResponse:
         """Per period, the share of all articles that match each of the queries. Raises
         :class:`~searchsvc.errors.SearchError` naming a bad query or parameter."""
-        snapshot = self._live.snapshot()
-        return snapshot.remembered(("attention", request),
-                                   lambda: attention.attention(snapshot, request))
+        return self._answer(lambda snapshot: snapshot.remembered(
+            ("attention", request), lambda: attention.attention(snapshot, request)))
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""
-        return matching.ranked_articles(self._live.snapshot(), request, k)
+        return self._answer(lambda snapshot: matching.ranked_articles(snapshot, request, k))
 
     def highlights(self, q: str, fuzzy: bool = True) -> Highlights:
         """What a search for ``q`` marks in a paragraph (name variants included)."""
-        return hits.highlights_for(self._live.snapshot(), SearchRequest(q=q, fuzzy=fuzzy))
+        return self._answer(lambda snapshot: hits.highlights_for(
+            snapshot, SearchRequest(q=q, fuzzy=fuzzy)))
 
     def article(self, article_id: str) -> Article:
         """One article and all its paragraphs. Raises ``NotFound``."""
-        return articles.get_article(self._live.snapshot(), article_id)
+        return self._answer(lambda snapshot: articles.get_article(snapshot, article_id))
 
     def related(self, paragraph_id: str, limit: int, q: str = "") -> list[Hit]:
         """Paragraphs of other articles that report the same thing, best first; the words
         of the search ``q`` are marked in their snippets too."""
-        snapshot = self._live.snapshot()
-        return snapshot.remembered(
+        return self._answer(lambda snapshot: snapshot.remembered(
             ("related", paragraph_id, limit, q),
-            lambda: related_coverage.related(snapshot, paragraph_id, limit, q))
+            lambda: related_coverage.related(snapshot, paragraph_id, limit, q)))
 
     def sources(self) -> list[Source]:
-        return articles.sources(self._live.snapshot())
+        return self._answer(articles.sources)
 
     def health(self) -> Health:
-        return articles.health(self._live.snapshot())
+        return self._answer(articles.health)
+
+    def _answer(self, compute: Callable[[Snapshot], T]) -> T:
+        """``compute`` on the build to answer from. An engine failing in the middle of it
+        on a build whose files were damaged since it was opened answers 503
+        ``index_corrupt`` (and the next request a sound build), not a 500."""
+        snapshot = self._live.snapshot()
+        try:
+            return compute(snapshot)
+        except SearchError:
+            raise
+        except Exception:
+            damaged = self._live.suspect(snapshot)
+            if damaged is None:
+                raise  # the files are sound: a bug, answered 500
+            raise damaged from None
 
     def reopen(self) -> None:
         """Read the newest complete index (a server also does this on its own)."""

@@ -9,13 +9,15 @@ import io
 import re
 from typing import Any
 
-from flask import Response, jsonify, url_for
+from flask import Response, current_app, jsonify, url_for
 
 from .analysis import fold
 from .archive import Archive
 from .attention_models import AttentionResponse
 from .attention_params import attention_params
 from .models import SearchRequest
+from .public_url import EXTENSION as PUBLIC_URL
+from .public_url import PublicURL
 from .spreadsheet import cell
 
 #: format=csv's columns, in order
@@ -34,13 +36,16 @@ def search_args(request: SearchRequest) -> dict[str, Any]:
     return {key: value for key, value in args.items() if value not in (None, "", [])}
 
 
-def search_link(request: SearchRequest, external: bool = False) -> str:
-    return url_for("web.search_page", _external=external, **search_args(request))
+def search_link(request: SearchRequest) -> str:
+    """The search page's address for ``request`` (relative to the server's root)."""
+    return url_for("web.search_page", **search_args(request))
 
 
 def attention_answer(archive: Archive, args) -> Response:
     wanted, fmt = attention_params(args, archive.settings, archive.catalog_facets())
-    found = archive.attention(wanted).with_links(lambda r: search_link(r, external=True))
+    # Absolute links from the configured address, never from the Host header.
+    public: PublicURL = current_app.extensions[PUBLIC_URL]
+    found = archive.attention(wanted).with_links(lambda r: public.absolute(search_link(r)))
     if fmt == "csv":
         response = Response(attention_csv(found), content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = \

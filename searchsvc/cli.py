@@ -1,4 +1,4 @@
-"""The ``searchsvc`` command: ``index``, ``search``, ``attention`` and ``serve``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``attention``, ``check`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, settings
 from .models import count
+from .public_url import PublicURLError, listen_url, parse_public_url
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -157,14 +159,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     root = settings.index_dir(args.index)
     tuning = _tuning()
+    try:
+        public = parse_public_url(args.public_url or tuning.public_url
+                                  or listen_url(args.host, args.port),
+                                  tuple(args.host_alias) + _aliases(tuning.host_aliases))
+    except PublicURLError as problem:
+        print(f"searchsvc serve: {problem}", file=sys.stderr)
+        return 2
+    tuning = replace(tuning, public_url=public.base,
+                     host_aliases=",".join(sorted(public.hosts)))
     if not open_archive(root, tuning).is_usable():
         print(f"warning: no usable index in {root} yet; the API answers 503 until `searchsvc"
               f" index` builds one (or pass --index DIR or set {settings.INDEX_ENV})",
               file=sys.stderr)
-    print(f"searchsvc {__version__} serving {root} on http://{args.host}:{args.port}/"
-          f" ({args.workers} processes × {args.threads} threads)", flush=True)
+    print(f"searchsvc {__version__} serving {root} on {args.host}:{args.port}"
+          f" ({args.workers} processes × {args.threads} threads); links point at"
+          f" {public.base}/", flush=True)
     serve(root.resolve(), tuning, args.host, args.port, args.workers, args.threads)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .search.check import check_folder
+
+    root = settings.index_dir(args.index)
+    builds = check_folder(root, _tuning())
+    if not builds:
+        print(f"searchsvc check: no build in {root}; build one with `searchsvc index`",
+              file=sys.stderr)
+        return 1
+    for build in builds:
+        role = "live" if build.live else "previous"
+        if build.sound:
+            print(f"{build.path}: {role}, sound: {build.files} files verified,"
+                  f" {count(build.articles, 'article')}, {count(build.paragraphs, 'paragraph')}")
+        else:
+            print(f"{build.path}: {role}, DAMAGED:")
+            for problem in build.problems:
+                print(f"  {problem}")
+    if builds[0].live and builds[0].sound:
+        return 0
+    sound = [build for build in builds if build.sound]
+    print("the live build is damaged: " + (
+        f"a server serves the previous build {sound[0].path.name} until" if sound
+        else "a server answers 503 index_corrupt until") + " `searchsvc index` rebuilds it",
+        file=sys.stderr)
+    return 1
+
+
+def _aliases(listed: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in listed.split(",") if name.strip())
 
 
 def _positive(text: str) -> int:
@@ -221,9 +265,23 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--index", metavar="DIR", help="index folder")
     find.set_defaults(handler=cmd_search)
 
+    check = commands.add_parser(
+        "check", help="verify every build of the index folder (exit 1 when the live one is"
+                      " damaged)")
+    check.add_argument("--index", metavar="DIR", help="index folder")
+    check.set_defaults(handler=cmd_check)
+
     serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=settings.DEFAULT_HOST,
+                       help=f"address to listen on (default: {settings.DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=settings.DEFAULT_PORT)
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address readers use (https://archive.example.org): feed and"
+                            " export links are built from it, never from the request's Host"
+                            " header (default: $SEARCHSVC_PUBLIC_URL, else http://HOST:PORT)")
+    serve.add_argument("--host-alias", action="append", default=[], metavar="NAME",
+                       help="another host name requests may carry (repeatable); any other"
+                            " Host than the public URL's, an alias or loopback gets 400")
     serve.add_argument("--workers", type=_positive, default=default_workers(),
                        help="processes (default: one per core)")
     serve.add_argument("--threads", type=_positive, default=4,

@@ -24,6 +24,8 @@ ERROR_CODES = {
     "article_not_found": "no article with this id",
     "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",
     "not_found": "no such endpoint",
+    "invalid_host": "the Host header names another site than the server's public URL or its"
+                    " aliases (param: Host)",
     "request_too_large": "the request line and headers together pass 64 KiB (431)",
     "method_not_allowed": "only GET is served",
     "index_missing": "no index has been built yet (503)",

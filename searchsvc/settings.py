@@ -18,6 +18,8 @@ CORPUS_ENV = "SEARCHSVC_CORPUS"
 INDEX_ENV = "SEARCHSVC_INDEX"
 DEFAULT_CORPUS = Path("seeds")
 DEFAULT_INDEX = Path("index")
+DEFAULT_HOST = "127.0.0.1"  # `serve` listens on loopback unless told otherwise
+DEFAULT_PORT = 8000
 
 
 def _resolve(explicit: str | os.PathLike[str] | None, env: str, default: Path) -> Path:
@@ -115,6 +117,11 @@ class Settings:
     # slower (in-process p95 903 against 381 ms), and merging the segments takes as long as
     # the time saved. A build is rare and a search is not: 1 by default.
     build_processes: int = 1
+    # Serving. Absolute links (Atom feeds) are built from this address, never from the
+    # request's Host header (searchsvc/public_url.py says why); empty: the address `serve`
+    # listens on. Host names besides it (and loopback) that requests may carry, with commas.
+    public_url: str = ""
+    host_aliases: str = ""
 
     def __post_init__(self) -> None:
         if self.bm25_idf not in ("bm25", "whoosh"):

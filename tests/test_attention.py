@@ -130,7 +130,7 @@ def test_the_json_answer_matches_its_contract(client):
     assert data["filters"] == {"source": [], "from": None, "to": None}
     first = data["series"][0]["points"][0]
     assert first == {"period": "2020-12-07", "matching": 1, "share": 0.5,
-                     "search": "http://localhost/?q=drone&from=2020-12-07&to=2020-12-13"
+                     "search": "http://127.0.0.1:8000/?q=drone&from=2020-12-07&to=2020-12-13"
                                "&collapse=false"}
 
 
@@ -153,7 +153,7 @@ def test_the_csv_has_one_row_per_query_and_period(client):
     assert response.content_type == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="attention-israel-drone-vs-drone-{dt.date.today().isoformat()}.csv"')
-    link = "http://localhost/?q={q}&from={first}&to={last}&collapse=false"
+    link = "http://127.0.0.1:8000/?q={q}&from={first}&to={last}&collapse=false"
     weeks = [("2020-12-07", "2020-12-13", 2), ("2020-12-14", "2020-12-20", 0),
              ("2020-12-21", "2020-12-27", 0), ("2020-12-28", "2021-01-03", 2)]
     # "-Israel drone" (drone without Israel: CNN and ESTA) is written so that a
@@ -251,12 +251,12 @@ def test_the_command_line_prints_the_table_csv_and_json(capsys, seed_index, clie
                  *index]) == 0
     # The same rows, the links relative (a command line knows no server's address).
     assert capsys.readouterr().out == api.get_data(as_text=True).replace(
-        "http://localhost/", "/")
+        "http://127.0.0.1:8000/", "/")
     assert main(["attention", "Pentagon", "nuclear", "--format", "json", *index]) == 0
     printed = json.loads(capsys.readouterr().out)
     served = client.get(attention_url("Pentagon", "nuclear")).get_json()
     printed.pop("took_ms"), served.pop("took_ms")
-    assert json.dumps(printed) == json.dumps(served).replace("http://localhost/", "/")
+    assert json.dumps(printed) == json.dumps(served).replace("http://127.0.0.1:8000/", "/")
     assert main(["attention", "Pentagon", *index]) == 2
     assert capsys.readouterr().err == \
         "error: q is given 1 time; compare 2 to 5 queries (q=…&q=…)\n"

@@ -16,6 +16,8 @@ one serving. This is the service's, the same whichever engine wrote the build.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -86,6 +88,26 @@ def is_usable(root: Path) -> bool:
     return True
 
 
+def previous_builds(root: Path, live: Path | None) -> list[Path]:
+    """The finished builds kept besides ``live``, newest first (a server falls back to
+    one when the live build is damaged)."""
+    kept = [child for child in Path(root).iterdir()
+            if child.is_dir() and child.name.startswith("build-")
+            and not child.name.endswith(PARTIAL) and child != live
+            and (child / META).is_file()]
+    return sorted(kept, key=lambda p: p.name, reverse=True)  # names hold the build time
+
+
+def copy_build(live: Path, partial: Path) -> None:
+    """Copy the live build to start an update from. Unlike ``shutil.copytree``, the first
+    failure raises its own ``OSError`` (a full disk is ENOSPC, not a list of every file)."""
+    for folder, _subfolders, names in os.walk(live):
+        target = partial / Path(folder).relative_to(live)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            shutil.copy2(Path(folder) / name, target / name)
+
+
 def switch(root: Path, build: Path) -> None:
     """Point ``current`` at ``build``: readers see the old build or the new, never neither."""
     temporary = root / f".{CURRENT}.{os.getpid()}"
@@ -149,3 +171,48 @@ class BuildLock:
             fcntl.lockf(self.handle, fcntl.LOCK_UN)
             self.handle.close()
             self._held.discard(self.key)
+
+
+# What an operator is told for the write failures a build cannot get past by itself.
+STORAGE_FAULTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes of the files under ``path`` (0 when it is gone)."""
+    total = 0
+    for child in Path(path).rglob("*"):
+        with contextlib.suppress(OSError):  # a file removed while counting
+            total += child.stat().st_size if child.is_file() else 0
+    return total
+
+
+def storage_problem(error: OSError, root: Path, written: int,
+                    building: Path | None = None) -> BuildError | None:
+    """The one line to say for a build stopped by the disk or its permissions (None for
+    any other error): what failed, where (the file, else the folder being written), and
+    how much space a build needs."""
+    fault = STORAGE_FAULTS.get(error.errno or 0)
+    if fault is None:
+        return None
+    where = error.filename2 or error.filename or building or root  # a copy: target second
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        live = live_path(root)
+        needed = max(written, folder_bytes(live) if live else 0)
+        free = shutil.disk_usage(root).free if Path(root).exists() else 0
+        return BuildError(
+            f"the build stopped writing {where}: {fault} after {_mb(written)}; a build of this"
+            f" index needs about {_mb(needed)} free beside the live one ({_mb(free)} free in"
+            f" {root} now); free space and run it again. The live index is unchanged")
+    return BuildError(
+        f"the build cannot write {where}: {fault}; the index folder {root} must be writable"
+        " by this user. The live index is unchanged")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"

@@ -28,7 +28,7 @@ from ..fields import source_key
 from ..filters import values_of
 from ..settings import Settings
 from ..variants import NAME_SHARE, name_table, name_words
-from . import folder
+from . import folder, integrity
 from .catalog import check_names, write_catalog
 from .duplicates import write_duplicates
 from .summary import BuildSummary
@@ -100,6 +100,20 @@ def build(
     ``facets``: catalog columns to offer as facets (None: the live index's, if any)."""
     settings = settings or Settings()
     root = Path(root)
+    try:
+        return _build(root, engine, corpus, jsonl, update, on_article, on_problem, workers,
+                      catalog, strict, settings, facets)
+    except OSError as error:  # before the build folder: the index folder or its lock
+        problem = folder.storage_problem(error, root, 0)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _build(root: Path, engine: EngineBuilder, corpus: Path | None, jsonl: Path | None,
+           update: bool, on_article: OnArticle | None,
+           on_problem: Callable[[Problem], None] | None, workers: int, catalog: Path | None,
+           strict: bool, settings: Settings, facets: tuple[str, ...] | None) -> BuildSummary:
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with folder.BuildLock(root):
@@ -126,7 +140,7 @@ def build(
         try:
             if summary.mode == "update":
                 assert live is not None
-                shutil.copytree(live, partial)
+                folder.copy_build(live, partial)
                 record = _update(partial, folder.read_meta(live), articles, summary,
                                  on_article, reread, engine, settings, names)
             else:
@@ -136,8 +150,13 @@ def build(
             if strict and summary.problems:
                 raise StrictBuildError([str(problem) for problem in summary.problems])
             os.rename(partial, target)
-        except BaseException:
+        except BaseException as error:
+            written = folder.folder_bytes(partial) if isinstance(error, OSError) else 0
             shutil.rmtree(partial, ignore_errors=True)
+            problem = (folder.storage_problem(error, root, written, partial)
+                       if isinstance(error, OSError) else None)
+            if problem is not None:
+                raise problem from None
             raise
         folder.switch(root, target)
         folder.clean(root, target)
@@ -257,4 +276,6 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
                 title_only=summary.title_only, facets=list(facets),
                 built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 version=__version__)
+    # Last but meta.json: every file's size and checksum, for readers to verify.
+    meta[integrity.CHECKSUMS] = integrity.record(path)
     folder.write_meta(path, meta)
