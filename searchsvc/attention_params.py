@@ -16,7 +16,16 @@ from pydantic import ConfigDict, Field, with_config
 
 from .attention_models import MAX_PERIODS, MAX_QUERIES, MIN_QUERIES, AttentionRequest, naming
 from .errors import SearchError
-from .params import _DATE, Choice, Flag, Trimmed, catalog_filters, check_query, parse_params
+from .params import (
+    Choice,
+    DayFrom,
+    DayTo,
+    Flag,
+    Sources,
+    catalog_filters,
+    check_query,
+    parse_params,
+)
 from .settings import Settings
 
 
@@ -32,19 +41,13 @@ class AttentionParams:
         examples=[["ceasefire", "sanctions"]])]
     interval: Annotated[Literal["day", "week", "month"], Field(
         description="day, week (ISO weeks, Monday to Sunday, each keyed by its Monday) or"
-                    f" month (default); at most {MAX_PERIODS:,} periods"), Choice] = "month"
-    source: Annotated[list[str] | None, Field(
-        description="only these sources, in both counts (repeat for several)",
-        examples=[["CNN"]])] = None
-    date_from: Annotated[str | None, Field(
-        alias="from", pattern=_DATE,
-        description="first day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD; the periods start"
-                    " at the one holding it (default: the first dated article's)",
-        examples=["2020-12"]), Trimmed] = None
-    date_to: Annotated[str | None, Field(
-        alias="to", pattern=_DATE,
-        description="last day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD; the periods end at"
-                    " the one holding it (default: the last dated article's)"), Trimmed] = None
+                    " month (default); the periods run from the one holding from (else the"
+                    " first dated article's) to the one holding to (else the last's), at"
+                    f" most {MAX_PERIODS:,}"), Choice] = "month"
+    # As the search's; they narrow both counts.
+    source: Sources = None
+    date_from: DayFrom = None
+    date_to: DayTo = None
     fuzzy: Annotated[bool, Field(
         description="also match other spellings of names, as the search does: true"
                     " (default) or false"), Flag] = True
