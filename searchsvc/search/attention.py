@@ -69,6 +69,9 @@ def attention(snapshot: Snapshot, request: AttentionRequest) -> AttentionRespons
     for number, q in enumerate(request.queries, start=1):
         try:
             parsed = parse_request(snapshot, request.search_of(q))
+            if parsed.is_empty:  # the search finds nothing for it: a line at zero would lie
+                raise SearchError("invalid_query", "q: nothing to match (a query of -words"
+                                  " alone matches no article, as in the search)", "q")
             matching = histogram(article_query(parsed.query, snapshot.settings, keep_not=True))
         except SearchError as error:
             raise naming(error, q, number) from None
