@@ -54,6 +54,13 @@ def test_two_searches_compared_as_svg_lines_and_a_table(watched, base):  # noqa:
     assert params(page.url) == {"q": ["drone"], "from": ["2020-12-31"], "to": ["2020-12-31"],
                                 "collapse": ["false"]}
     assert page.locator(".result").count() == 2
+    # So does a point of the chart (Israel on 11 Dec, its second point).
+    page.go_back()
+    with page.expect_navigation():
+        page.locator("svg.attention-chart g.series.s2 circle").nth(1).click()
+    assert params(page.url) == {"q": ["Israel"], "from": ["2020-12-11"], "to": ["2020-12-11"],
+                                "collapse": ["false"]}
+    assert page.locator(".result").count() == 1
 
 
 def test_the_page_works_without_javascript(browser, base):  # noqa: F811
