@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from .access import EXTENSION as ACCESS
+from .access import Forbidden, signed_in
 from .analysis import fold
 from .archive import Archive
 from .attention_api import attention_answer
@@ -164,8 +166,22 @@ def sources():
     return jsonify(asdict(Sources(sources=engine().sources())))
 
 
+@bp.get("/keys")
+def keys():
+    """The archive's keys (never the keys themselves), for an admin key."""
+    held = signed_in()
+    if held is None or not held.admin:
+        raise Forbidden("admin_required", "listing the keys needs an admin key (`searchsvc"
+                        " keys add NAME --admin`)")
+    return jsonify([{"name": key.name, "admin": key.admin, "created": key.created,
+                     "revoked": key.revoked}
+                    for key in current_app.extensions[ACCESS].ring().keys])
+
+
 @bp.get("/health")
 def health():
+    if signed_in() is None and current_app.extensions[ACCESS].ring().enabled:
+        return jsonify({"status": "ok"})  # alive; the content is for key holders only
     return jsonify(asdict(engine().health()))
 
 

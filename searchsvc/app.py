@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 
 from . import settings
+from .access import install as install_access
 from .archive import open_archive
 from .errors import SearchError
 from .public_url import EXTENSION as PUBLIC_URL
@@ -78,6 +79,9 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
     def trusted_host():
         """No answer for a Host naming another site (links never come from it anyway)."""
         public.check_host(request.headers.get("Host"))
+
+    # After the Host check: a request for another site is refused before its key is read.
+    install_access(app, Path(app.config["INDEX"]), tuning.rate_limit_per_minute, public.https)
 
     @app.after_request
     def security_headers(response):

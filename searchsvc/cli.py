@@ -1,4 +1,5 @@
-"""The ``searchsvc`` command: ``index``, ``search``, ``attention``, ``check`` and ``serve``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``attention``, ``check``, ``serve`` and
+``keys``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, settings
+from .admin_cli import add_admin_commands, loopback
+from .admin_cli import tuning as env_tuning
 from .models import count
 from .public_url import PublicURLError, listen_url, parse_public_url
 
@@ -36,14 +39,6 @@ def _progress(total_hint: int | None):
     return tick, lambda: None
 
 
-def _tuning() -> settings.Settings:
-    """The settings with the environment's ``SEARCHSVC_*`` overrides; a bad one is one line."""
-    try:
-        return settings.Settings.from_env()
-    except ValueError as error:
-        raise SystemExit(f"error: {error} (from the environment)") from None
-
-
 def cmd_index(args: argparse.Namespace) -> int:
     from .archive import open_archive
     from .errors import IndexProblem, StrictBuildError
@@ -51,7 +46,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     corpus = (None if args.jsonl and args.corpus is None
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
-    engine = open_archive(root, _tuning())
+    engine = open_archive(root, env_tuning())
     if args.if_needed and engine.is_usable():
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
@@ -97,7 +92,7 @@ def _open(index: str | None) -> Archive:
     from .archive import open_archive
 
     root = settings.index_dir(index)
-    engine = open_archive(root, _tuning())
+    engine = open_archive(root, env_tuning())
     if not engine.is_usable():
         raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
                          f" --index DIR or set {settings.INDEX_ENV}")
@@ -158,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import serve
 
     root = settings.index_dir(args.index)
-    tuning = _tuning()
+    tuning = env_tuning()
     try:
         public = parse_public_url(args.public_url or tuning.public_url
                                   or listen_url(args.host, args.port),
@@ -168,6 +163,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     tuning = replace(tuning, public_url=public.base,
                      host_aliases=",".join(sorted(public.hosts)))
+    if not loopback(args.host) and not args.public:
+        from .keys import read_keys
+
+        try:
+            private = read_keys(root).enabled
+        except (OSError, ValueError) as problem:
+            print(f"searchsvc serve: cannot read the keys file in {root}: {problem}",
+                  file=sys.stderr)
+            return 2
+        if not private:
+            print(f"searchsvc serve: --host {args.host} lets other machines in, and this"
+                  " archive has no access keys: add one (`searchsvc keys add NAME`) or pass"
+                  " --public to serve it to anyone who can reach the port", file=sys.stderr)
+            return 2
     if not open_archive(root, tuning).is_usable():
         print(f"warning: no usable index in {root} yet; the API answers 503 until `searchsvc"
               f" index` builds one (or pass --index DIR or set {settings.INDEX_ENV})",
@@ -177,34 +186,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f" {public.base}/", flush=True)
     serve(root.resolve(), tuning, args.host, args.port, args.workers, args.threads)
     return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from .search.check import check_folder
-
-    root = settings.index_dir(args.index)
-    builds = check_folder(root, _tuning())
-    if not builds:
-        print(f"searchsvc check: no build in {root}; build one with `searchsvc index`",
-              file=sys.stderr)
-        return 1
-    for build in builds:
-        role = "live" if build.live else "previous"
-        if build.sound:
-            print(f"{build.path}: {role}, sound: {build.files} files verified,"
-                  f" {count(build.articles, 'article')}, {count(build.paragraphs, 'paragraph')}")
-        else:
-            print(f"{build.path}: {role}, DAMAGED:")
-            for problem in build.problems:
-                print(f"  {problem}")
-    if builds[0].live and builds[0].sound:
-        return 0
-    sound = [build for build in builds if build.sound]
-    print("the live build is damaged: " + (
-        f"a server serves the previous build {sound[0].path.name} until" if sound
-        else "a server answers 503 index_corrupt until") + " `searchsvc index` rebuilds it",
-        file=sys.stderr)
-    return 1
 
 
 def _aliases(listed: str) -> tuple[str, ...]:
@@ -265,12 +246,6 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--index", metavar="DIR", help="index folder")
     find.set_defaults(handler=cmd_search)
 
-    check = commands.add_parser(
-        "check", help="verify every build of the index folder (exit 1 when the live one is"
-                      " damaged)")
-    check.add_argument("--index", metavar="DIR", help="index folder")
-    check.set_defaults(handler=cmd_check)
-
     serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
     serve.add_argument("--host", default=settings.DEFAULT_HOST,
                        help=f"address to listen on (default: {settings.DEFAULT_HOST})")
@@ -287,7 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=_positive, default=4,
                        help="threads per process (default: 4)")
     serve.add_argument("--index", metavar="DIR", help="index folder")
+    serve.add_argument("--public", action="store_true",
+                       help="serve on an address other machines reach although the archive"
+                            " has no access keys: anyone who can reach the port reads it all"
+                            " (without this, serve refuses to)")
     serve.set_defaults(handler=cmd_serve)
+
+    add_admin_commands(commands)
 
     from .attention_cli import add_attention_command
 

@@ -23,6 +23,13 @@ ERROR_CODES = {
     "page_too_deep": "page × per_page goes past the deepest hit a page reaches; export instead",
     "article_not_found": "no article with this id",
     "paragraph_not_found": "no paragraph with this id (or not ARTICLE#NUMBER)",
+    "key_required": "access keys are on and the request has none: send Authorization: Bearer"
+                    " KEY (401)",
+    "invalid_key": "the key sent is not one of this archive's (401)",
+    "key_revoked": "the key sent was revoked (403)",
+    "admin_required": "the endpoint is for admin keys (403)",
+    "rate_limited": "too many expensive requests (exports, related coverage) from this key or"
+                    " address; Retry-After says when to try again (429)",
     "not_found": "no such endpoint",
     "invalid_host": "the Host header names another site than the server's public URL or its"
                     " aliases (param: Host)",

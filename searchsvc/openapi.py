@@ -142,7 +142,12 @@ def _json(name: str, description: str) -> dict:
 
 def _errors(*statuses: int) -> dict:
     what = {400: "a parameter is wrong (code and param say which)",
+            401: "access keys are on and the request has no valid key (key_required,"
+                 " invalid_key)",
+            403: "the key was revoked (key_revoked), or the endpoint needs an admin key",
             404: "not found",
+            429: "with access keys on: too many exports or related-coverage requests from"
+                 " this key or address (rate_limited); Retry-After says when to try again",
             503: "no readable index (index_missing, index_corrupt, index_outdated)"}
     return {str(status): _json("Error", what[status]) for status in statuses}
 
@@ -185,7 +190,7 @@ def _search_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
                                        " first, with its best snippet"}},
                 },
             },
-            **_errors(400, 503),
+            **_errors(400, 401, 403, 429, 503),
         },
     }
 
@@ -211,7 +216,7 @@ def _attention_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
                                          " period, oldest first (RFC 4180)"}},
                 },
             },
-            **_errors(400, 503),
+            **_errors(400, 401, 403, 503),
         },
     }
 
@@ -239,7 +244,8 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                 "operationId": "article",
                 "summary": "One article with all its paragraphs",
                 "parameters": [{**id_param, "description": "article id"}],
-                "responses": {"200": _json("Article", "the article"), **_errors(404, 503)},
+                "responses": {"200": _json("Article", "the article"),
+                              **_errors(401, 403, 404, 503)},
             }},
             "/api/paragraphs/{id}/related": {"get": {
                 "operationId": "related",
@@ -250,16 +256,31 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                     *parameters(RelatedParams, settings),
                 ],
                 "responses": {"200": _json("Related", "related paragraphs"),
-                              **_errors(400, 404, 503)},
+                              **_errors(400, 401, 403, 404, 429, 503)},
             }},
             "/api/sources": {"get": {
                 "operationId": "sources",
                 "summary": "Every source in the index with its counts",
-                "responses": {"200": _json("Sources", "the sources"), **_errors(503)},
+                "responses": {"200": _json("Sources", "the sources"),
+                              **_errors(401, 403, 503)},
+            }},
+            "/api/keys": {"get": {
+                "operationId": "keys",
+                "summary": "The archive's access keys (names, roles, dates; never the keys),"
+                           " for an admin key",
+                "responses": {"200": {"description": "the keys", "content": {
+                    "application/json": {"schema": {"type": "array", "items": {
+                        "type": "object", "required": ["name", "admin", "created", "revoked"],
+                        "properties": {"name": {"type": "string"}, "admin": {"type": "boolean"},
+                                       "created": {"type": "string", "format": "date-time"},
+                                       "revoked": {"type": ["string", "null"],
+                                                   "format": "date-time"}}}}}}},
+                              **_errors(401, 403)},
             }},
             "/api/health": {"get": {
                 "operationId": "health",
-                "summary": "Is there an index, and what is in it",
+                "summary": "Is there an index, and what is in it (with access keys on and no"
+                           " key sent: only {\"status\": \"ok\"})",
                 "responses": {"200": _json("Health", "serving"), **_errors(503)},
             }},
             "/api/openapi.json": {"get": {
@@ -269,5 +290,9 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                     "application/json": {"schema": {"type": "object"}}}}},
             }},
         },
-        "components": {"schemas": schemas(settings)},
+        # Access keys are off unless the operator adds one (docs/api.md, Access keys).
+        "security": [{}, {"bearer": []}],
+        "components": {"schemas": schemas(settings), "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "a key from `searchsvc keys add NAME`"}}},
     }

@@ -122,6 +122,9 @@ class Settings:
     # listens on. Host names besides it (and loopback) that requests may carry, with commas.
     public_url: str = ""
     host_aliases: str = ""
+    # With access keys on: exports and related coverage one key, or one address, may ask
+    # per minute (per server process); 0: no limit. Admin keys are not limited.
+    rate_limit_per_minute: int = 30
 
     def __post_init__(self) -> None:
         if self.bm25_idf not in ("bm25", "whoosh"):

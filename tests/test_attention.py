@@ -273,7 +273,7 @@ def test_the_contract_and_the_docs_describe_the_endpoint():
     operation = DOC["paths"]["/api/attention"]["get"]
     names = [p["name"] for p in operation["parameters"]]
     assert names == ["q", "interval", "source", "from", "to", "fuzzy", "format"]
-    assert set(operation["responses"]) == {"200", "400", "503"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "503"}
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     schemas = DOC["components"]["schemas"]
@@ -281,3 +281,24 @@ def test_the_contract_and_the_docs_describe_the_endpoint():
                              "AttentionPoint") for f in schemas[name]["properties"]]
     for word in names + fields:
         assert f'`{word}`' in page or f'"{word}"' in page, word
+
+
+def test_a_private_archive_compares_only_for_a_key_holder(seed_index, tmp_path):
+    """With access keys (searchsvc keys add), attention is as private as the search."""
+    import shutil
+
+    from searchsvc.app import create_app
+    from searchsvc.keys import add_key
+
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index, symlinks=True)
+    key = add_key(index, "alice")
+    client = create_app(index).test_client()
+    refused = client.get(attention_url("drone", "Israel"))
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (401, "key_required")
+    assert client.get(attention_url("drone", "Israel", format="csv")).status_code == 401
+    page = client.get("/attention?q=drone&q=Israel")
+    assert page.status_code == 302 and "/sign-in" in page.headers["Location"]
+    allowed = client.get(attention_url("drone", "Israel"),
+                         headers={"Authorization": f"Bearer {key}"})
+    assert allowed.status_code == 200 and allowed.get_json()["articles"] == 4
