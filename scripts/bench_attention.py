@@ -30,6 +30,28 @@ COMPARISONS = [
 INTERVALS = ("day", "week", "month")
 
 
+def measure(archive, runs: int) -> dict[str, list[float]]:
+    """Milliseconds per comparison (and per the searches of its queries), ``runs`` each."""
+    timings: dict[str, list[float]] = {}
+
+    def timed(key: str, work) -> object:
+        started = time.perf_counter()
+        answer = work()
+        timings.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+        return answer
+
+    for _ in range(runs):
+        for queries in COMPARISONS:
+            for interval in INTERVALS:
+                periods = len(archive.attention(AttentionRequest(queries, interval)).periods)
+                timed(f"{len(queries)} queries per {interval} ({periods} periods)",
+                      lambda q=queries, i=interval: archive.attention(AttentionRequest(q, i)))
+            timed(f"{len(queries)} searches, one page each",
+                  lambda q=queries: [archive.search(SearchRequest(q=one, collapse=False))
+                                     for one in q])
+    return timings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
@@ -39,24 +61,11 @@ def main() -> int:
     if not archive.is_usable():
         print(f"error: no index in {args.index}", file=sys.stderr)
         return 2
-    print(f"{archive.health().articles:,} articles")
-    timings: dict[str, list[float]] = {}
-    for _ in range(args.runs):
-        for queries in COMPARISONS:
-            for interval in INTERVALS:
-                started = time.perf_counter()
-                found = archive.attention(AttentionRequest(queries, interval))
-                key = f"{len(queries)} queries per {interval} ({len(found.periods)} periods)"
-                timings.setdefault(key, []).append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            for q in queries:
-                archive.search(SearchRequest(q=q, collapse=False))
-            key = f"{len(queries)} searches, one page each"
-            timings.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+    print(f"{archive.health().articles:,} articles; median ms of {args.runs} runs")
+    timings = measure(archive, args.runs)
     width = max(map(len, timings))
-    print(f"{'what':<{width}}  median ms  (of {args.runs})")
-    for key, values in timings.items():
-        print(f"{key:<{width}}  {statistics.median(values):9.1f}")
+    print("\n".join(f"{key:<{width}}  {statistics.median(values):9.1f}"
+                    for key, values in timings.items()))
     return 0
 
 
