@@ -17,6 +17,7 @@ from .access import EXTENSION as ACCESS
 from .access import Forbidden, signed_in
 from .analysis import fold
 from .archive import Archive
+from .attention_api import attention_answer
 from .errors import NotFound, SearchError
 from .feeds import CONTENT_TYPE as FEED_TYPE
 from .feeds import atom_feed
@@ -33,6 +34,7 @@ from .params import (
 )
 from .public_url import EXTENSION as PUBLIC_URL
 from .public_url import PublicURL
+from .spreadsheet import cell as _cell
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -127,16 +129,6 @@ def _csv(rows: ExportRows) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: text opening with = + - @ gets a leading
-    apostrophe (OWASP's advice on CSV injection). Numbers pass as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _jsonl(rows: ExportRows) -> Iterator[str]:
     for row in rows:
         yield json.dumps(asdict(row), ensure_ascii=False) + "\n"
@@ -144,6 +136,11 @@ def _jsonl(rows: ExportRows) -> Iterator[str]:
     if note:
         yield json.dumps({"truncated": True, "rows": len(rows), "total": rows.total,
                           "note": note}, ensure_ascii=False) + "\n"
+
+
+@bp.get("/attention")
+def attention():
+    return attention_answer(engine(), request.args)
 
 
 @bp.get("/articles/<path:article_id>", merge_slashes=False)  # ids may hold "//"

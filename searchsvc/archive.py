@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
+from .attention_models import AttentionRequest, AttentionResponse
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
@@ -29,7 +30,7 @@ from .models import (
     SearchResponse,
     Source,
 )
-from .search import articles, exports, hits, matching, related_coverage
+from .search import articles, attention, exports, hits, matching, related_coverage
 from .search.snapshot import LiveIndex, Snapshot
 from .settings import Settings
 
@@ -84,6 +85,12 @@ class Archive:
             return self._answer(lambda snapshot: exports.export_articles(snapshot, request,
                                                                           limit))
         return self._answer(lambda snapshot: exports.export(snapshot, request, limit))
+
+    def attention(self, request: AttentionRequest) -> AttentionResponse:
+        """Per period, the share of all articles that match each of the queries. Raises
+        :class:`~searchsvc.errors.SearchError` naming a bad query or parameter."""
+        return self._answer(lambda snapshot: snapshot.remembered(
+            ("attention", request), lambda: attention.attention(snapshot, request)))
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""

@@ -1,4 +1,5 @@
-"""The ``searchsvc`` command: ``index``, ``search``, ``check``, ``serve`` and ``keys``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``attention``, ``check``, ``serve`` and
+``keys``."""
 
 from __future__ import annotations
 
@@ -274,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_admin_commands(commands)
 
+    from .attention_cli import add_attention_command
+
+    add_attention_command(commands)
     return parser
 
 

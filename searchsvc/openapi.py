@@ -21,6 +21,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import __version__
+from .attention_api import CSV_COLUMNS as ATTENTION_COLUMNS
+from .attention_models import AttentionBody
+from .attention_params import AttentionParams
 from .errors import ERROR_CODES, ErrorBody
 from .models import Article, ExportRow, Health, Related, SearchBody, Sources
 from .params import RelatedParams, SearchParams
@@ -41,6 +44,7 @@ BODIES: dict[str, Any] = {
     "Sources": Sources,
     "Health": Health,
     "Error": ErrorBody,
+    "AttentionResponse": AttentionBody,
 }
 
 
@@ -191,6 +195,32 @@ def _search_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
     }
 
 
+def _attention_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
+    return {
+        "operationId": "attention",
+        "summary": "Attention over time: per day, week or month, the share of all articles"
+                   " matching each of 2 to 5 queries",
+        "parameters": parameters(AttentionParams, settings) + facet_parameters(facets),
+        "responses": {
+            "200": {
+                "description": "format=json: the periods with all their articles, and per"
+                               " query its matching articles and share in each; format=csv:"
+                               " the same as rows",
+                "content": {
+                    "application/json": {"schema": {
+                        "$ref": REF.format(model="AttentionResponse")}},
+                    "text/csv": {"schema": {
+                        "type": "string",
+                        "description": "header row " + ",".join(ATTENTION_COLUMNS)
+                                       + ", then per query (in the order given) one row per"
+                                         " period, oldest first (RFC 4180)"}},
+                },
+            },
+            **_errors(400, 401, 403, 503),
+        },
+    }
+
+
 def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] = ()) -> dict:
     """The whole document; limits are those of ``settings`` (default: the shipped ones);
     ``facets``: the served index's catalog facets, documented as parameters."""
@@ -209,6 +239,7 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
         "servers": [{"url": "/"}],
         "paths": {
             "/api/search": {"get": _search_operation(settings, facets)},
+            "/api/attention": {"get": _attention_operation(settings, facets)},
             "/api/articles/{id}": {"get": {
                 "operationId": "article",
                 "summary": "One article with all its paragraphs",

@@ -66,6 +66,20 @@ Flag = BeforeValidator(_flag)
 Whole = BeforeValidator(_whole)
 Trimmed = BeforeValidator(_trimmed)
 
+# ``source``, ``from`` and ``to`` as every endpoint filtering by them reads them.
+Sources = Annotated[list[str] | None, Field(
+    description="only these sources (repeat for several; any of them matches). Case and"
+                " accents do not matter.", examples=[["CNN", "Zero Hedge"]])]
+DayFrom = Annotated[str | None, Field(
+    alias="from", pattern=_DATE,
+    description="first day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the first day of the"
+                " year or month). Undated articles are left out when a date is given.",
+    examples=["2020-12"]), Trimmed]
+DayTo = Annotated[str | None, Field(
+    alias="to", pattern=_DATE,
+    description="last day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the last day of the"
+                " year or month)", examples=["2020-12-31"]), Trimmed]
+
 
 @with_config(ConfigDict(extra="ignore", strict=False))
 @dataclass
@@ -76,18 +90,9 @@ class SearchParams:
         description="the query: words (all must match), \"a phrase\", OR, AND, NOT or -word,"
                     " +word, (groups), prefix*, title:, source:. Empty: every article, newest"
                     " first.", examples=["B-52 bombers"])] = ""
-    source: Annotated[list[str] | None, Field(
-        description="only these sources (repeat for several; any of them matches). Case and"
-                    " accents do not matter.", examples=[["CNN", "Zero Hedge"]])] = None
-    date_from: Annotated[str | None, Field(
-        alias="from", pattern=_DATE,
-        description="first day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the first day of the"
-                    " year or month). Undated articles are left out when a date is given.",
-        examples=["2020-12"]), Trimmed] = None
-    date_to: Annotated[str | None, Field(
-        alias="to", pattern=_DATE,
-        description="last day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (the last day of the"
-                    " year or month)", examples=["2020-12-31"]), Trimmed] = None
+    source: Sources = None
+    date_from: DayFrom = None
+    date_to: DayTo = None
     sort: Annotated[Literal["relevance", "newest", "oldest"], Field(
         description="relevance (default), newest or oldest (undated last)"), Choice] = "relevance"
     group: Annotated[Literal["article", "paragraph"], Field(

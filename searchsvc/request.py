@@ -253,10 +253,11 @@ class TermsAgg:
 @dataclass(frozen=True)
 class DateHistogram:
     """A ``date_histogram`` on ``day``: per period code (``Columns.periods``), oldest first
-    and undated last, how many hits fall in it."""
+    and undated last, how many hits fall in it. A ``week`` is an ISO week (Monday to
+    Sunday), keyed by its Monday, as OpenSearch's ``calendar_interval: week``."""
 
     name: str  #: the key of its counts in the result
-    interval: Literal["day", "month"] = "day"
+    interval: Literal["day", "week", "month"] = "day"
     leave_out: tuple[str, ...] = ()  #: ``post_filter`` names not applied to its counts
 
 

@@ -113,6 +113,23 @@ def test_date_histograms_count_per_day_and_month(reader):
         "2020-12": 3}
 
 
+def test_a_weekly_histogram_counts_iso_weeks_keyed_by_their_monday(reader, tiny_reader):
+    """Zero Hedge (Thursday 10 Dec 2020) and AMN (Friday 11 Dec) share the week of Monday
+    7 Dec; CNN and ESTA (Thursday 31 Dec) are in the week of Monday 28 Dec, ISO week 53."""
+    found = reader.search(rq.SearchBody(query=BOMBERS, size=0,
+                                        aggs=(rq.DateHistogram("week", "week"),)))
+    weeks, _ = reader.columns.periods("week")
+    assert dict(zip(weeks, found.aggregations["week"].tolist(), strict=True)) == {
+        "2020-12-07": 5, "2020-12-28": 3}
+    # The tiny corpus, one article a period: a Thursday, a Wednesday, a Monday (its own
+    # week's key), a Thursday; the undated article last.
+    every = tiny_reader.search(rq.SearchBody(index="articles", size=0, track_scores=False,
+                                             aggs=(rq.DateHistogram("w", "week"),)))
+    labels, _ = tiny_reader.columns.periods("week")
+    assert labels == ["2019-04-29", "2020-01-13", "2020-06-01", "2020-12-28", "undated"]
+    assert every.aggregations["w"].tolist() == [1, 1, 1, 1, 1]
+
+
 def test_day_range_filter(reader):
     found = reader.search(rq.SearchBody(query=BOMBERS, size=None,
                                         filter=(rq.DayRange("2020-12-11", "2020-12-31"),)))

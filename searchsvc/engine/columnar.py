@@ -16,7 +16,7 @@ import numpy as np
 from .. import request as rq
 from ..fields import UNDATED
 from ..topk import best_first, by_date
-from .postings import Columns, Group, Matches, SearchResult
+from .postings import PERIOD_WIDTH, Columns, Group, Matches, SearchResult
 
 Executor = Callable[[rq.Node, "np.ndarray | None", bool, "int | None"], Matches]
 
@@ -56,8 +56,7 @@ class _Values:
 
     def buckets(self, aggregation: rq.Aggregation, docs: np.ndarray) -> np.ndarray:
         if isinstance(aggregation, rq.DateHistogram):
-            labels, bucket_of_day = self.columns.periods(
-                10 if aggregation.interval == "day" else 7)
+            labels, bucket_of_day = self.columns.periods(PERIOD_WIDTH[aggregation.interval])
             return np.bincount(bucket_of_day[self.day[docs]], minlength=len(labels))
         if aggregation.field == "source":
             return np.bincount(self.source[docs], minlength=len(self.columns.source_keys))

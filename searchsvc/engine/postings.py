@@ -33,6 +33,10 @@ class ArticleWords:
     title: Postings
 
 
+#: ``Columns.periods``' argument for each interval of a ``DateHistogram``
+PERIOD_WIDTH: dict[str, int | str] = {"day": 10, "week": "week", "month": 7}
+
+
 @dataclass(frozen=True)
 class Columns:
     """Per-entry integer codes (entry = document number), and the values they stand for."""
@@ -46,12 +50,19 @@ class Columns:
     days: list[str]
     _periods: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def periods(self, width: int) -> tuple[list[str], np.ndarray]:
-        """Labels of days (``width`` 10) or months (7), oldest first and undated last, and
-        the label code of each day code."""
+    def periods(self, width: int | str) -> tuple[list[str], np.ndarray]:
+        """Labels of days (``width`` 10), months (7) or ISO weeks (``"week"``: the week's
+        Monday, as YYYY-MM-DD), oldest first and undated last, and the label code of each
+        day code."""
         if width not in self._periods:
             def label(day: str) -> str:
-                return day[:width] if day != UNDATED else UNDATED
+                if day == UNDATED:
+                    return UNDATED
+                if width == "week":
+                    date = dt.date.fromisoformat(day)
+                    return (date - dt.timedelta(days=date.weekday())).isoformat()
+                assert isinstance(width, int)
+                return day[:width]
             labels = sorted({label(day) for day in self.days},
                             key=lambda v: (v == UNDATED, v))
             code_of = {value: code for code, value in enumerate(labels)}

@@ -117,11 +117,14 @@ def date_chart(req: SearchRequest, filters: Filters, day_buckets: list[Bucket]) 
             in_range=in_range,
             selected=selected,
         ))
-    # Up to five labels along the axis, evenly spaced, so no bar needs hovering to place.
-    spots = sorted({round(i * (len(bars) - 1) / 4) for i in range(5)}) if len(bars) > 1 \
-        else [0]
-    ticks = [bars[i].label for i in spots]
+    ticks = [bars[i].label for i in tick_spots(len(bars))]
     return Chart(unit, bars, peak, undated, ticks=ticks, up_href=_up_href(req, filters))
+
+
+def tick_spots(count: int) -> list[int]:
+    """Where the axis labels go among ``count`` periods: up to five, evenly spaced, so no
+    bar (or point) needs hovering to place."""
+    return sorted({round(i * (count - 1) / 4) for i in range(5)}) if count > 1 else [0]
 
 
 def _up_href(req: SearchRequest, filters: Filters) -> str | None:
