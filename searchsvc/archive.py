@@ -29,6 +29,7 @@ from .models import (
 )
 from .search import articles, exports, hits, matching, related_coverage
 from .search.snapshot import LiveIndex
+from .search.tally import Tally, tally
 from .settings import Settings
 
 
@@ -80,6 +81,12 @@ class Archive:
         if rows == "article":
             return exports.export_articles(self._live.snapshot(), request, limit)
         return exports.export(self._live.snapshot(), request, limit)
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """What ``request`` finds, counted (totals, first and latest day, top sources),
+        without a page of hits: one row of a batch. Raises what :meth:`search` raises."""
+        snapshot = self._live.snapshot()
+        return snapshot.remembered(("tally", request), lambda: tally(snapshot, request))
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""

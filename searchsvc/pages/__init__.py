@@ -10,7 +10,8 @@ with ``<mark>``).
 
 One module per job: :mod:`.links` (the state in the URL and links to other states),
 :mod:`.views` (what templates are handed), :mod:`.search_page`, :mod:`.chart` (the date
-chart and presets), :mod:`.article_view`, :mod:`.related_page` and :mod:`.error_pages`.
+chart and presets), :mod:`.article_view`, :mod:`.related_page`, :mod:`.batch_page` (a POST
+form, the one page that is not a GET) and :mod:`.error_pages`.
 Every address the pages answer is registered here, in one place.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from .article_view import article
+from .batch_page import batch_job_page, batch_page
 from .error_pages import error_page, page_failed, page_not_found
 from .related_page import related
 from .search_page import search_page
@@ -32,5 +34,7 @@ bp = Blueprint("web", __name__)
 bp.add_url_rule("/", view_func=search_page, methods=["GET"])
 bp.add_url_rule("/articles/<path:article_id>", view_func=article, methods=["GET"])
 bp.add_url_rule("/paragraphs/<path:paragraph_id>/related", view_func=related, methods=["GET"])
+bp.add_url_rule("/batch", view_func=batch_page, methods=["GET", "POST"])
+bp.add_url_rule("/batch/<job_id>", view_func=batch_job_page, methods=["GET"])
 bp.add_app_template_filter(human_date, "human_date")
 bp.add_app_template_global(plural, "plural")
