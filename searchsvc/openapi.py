@@ -21,6 +21,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import __version__
+from .batch import MAX_BYTES, MAX_QUERIES
+from .batch.models import BatchJob, BatchRow
+from .batch.params import BatchParams, BatchRowsParams
 from .errors import ERROR_CODES, ErrorBody
 from .models import Article, ExportRow, Health, Related, SearchBody, Sources
 from .params import RelatedParams, SearchParams
@@ -40,6 +43,8 @@ BODIES: dict[str, Any] = {
     "Related": Related,
     "Sources": Sources,
     "Health": Health,
+    "BatchJob": BatchJob,
+    "BatchRow": BatchRow,
     "Error": ErrorBody,
 }
 
@@ -139,6 +144,7 @@ def _json(name: str, description: str) -> dict:
 def _errors(*statuses: int) -> dict:
     what = {400: "a parameter is wrong (code and param say which)",
             404: "not found",
+            413: "the body is too large (batch_too_large)",
             503: "no readable index (index_missing, index_corrupt, index_outdated)"}
     return {str(status): _json("Error", what[status]) for status in statuses}
 
@@ -183,6 +189,67 @@ def _search_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
             },
             **_errors(400, 503),
         },
+    }
+
+
+def _batch_paths(settings: Settings) -> dict:
+    """``POST /api/batch`` and ``GET /api/batch/{id}``."""
+    text = {"type": "string", "maxLength": MAX_BYTES}
+    entry = {"oneOf": [{"type": "string"}, {
+        "type": "object", "required": ["query"],
+        "properties": {"query": {"type": "string"},
+                       "source": {"oneOf": [{"type": "string"},
+                                            {"type": "array", "items": {"type": "string"}}]},
+                       "from": {"type": "string"}, "to": {"type": "string"}}}]}
+    job = {"application/json": {"schema": {"$ref": REF.format(model="BatchJob")}}}
+    return {
+        "/api/batch": {"post": {
+            "operationId": "batch",
+            "summary": "Count a list of queries, one row each, in the background",
+            "parameters": parameters(BatchParams, settings),
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {**text, "description": f"one query a line (at most"
+                                                                 f" {MAX_QUERIES:,})"}},
+                "text/csv": {"schema": {**text, "description": "a header row with a query"
+                                        " column; optional source (several separated by ;),"
+                                        " from and to columns"}},
+                "application/json": {"schema": {
+                    "type": "object", "required": ["queries"],
+                    "properties": {"queries": {"type": "array", "items": entry,
+                                               "maxItems": MAX_QUERIES}}}},
+                "multipart/form-data": {"schema": {
+                    "type": "object", "properties": {
+                        "queries": {**text, "description": "the list, typed"},
+                        "file": {"type": "string", "format": "binary",
+                                 "description": "the list as a file (a .csv is a CSV)"}}}},
+            }},
+            "responses": {
+                "202": {"description": "the job, queued: poll links.status",
+                        "headers": {"Location": {"description": "links.status",
+                                                 "schema": {"type": "string"}}},
+                        "content": job},
+                **_errors(400, 413, 503),
+            },
+        }},
+        "/api/batch/{id}": {"get": {
+            "operationId": "batchJob",
+            "summary": "A batch job's state, progress, ETA and rows, or its rows as a file",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "string"}, "description": "the job's id"},
+                           *parameters(BatchRowsParams, settings)],
+            "responses": {
+                "200": {"description": "format=json: the job; csv or jsonl: its rows counted"
+                                       " so far",
+                        "content": {**job,
+                                    "text/csv": {"schema": {"type": "string", "description":
+                                                 "a header row, then one row per query"}},
+                                    "application/x-ndjson": {
+                                        "schema": {"type": "string",
+                                                   "description": "one BatchRow per line"},
+                                        "x-item-schema": {"$ref": REF.format(model="BatchRow")}}}},
+                **_errors(400, 404, 503),
+            },
+        }},
     }
 
 
@@ -231,6 +298,7 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                 "summary": "Is there an index, and what is in it",
                 "responses": {"200": _json("Health", "serving"), **_errors(503)},
             }},
+            **_batch_paths(settings),
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",

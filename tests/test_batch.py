@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
 from searchsvc import indexer as index
 from searchsvc.app import create_app
@@ -21,11 +22,25 @@ from searchsvc.batch.input import Item, read_items
 from searchsvc.batch.store import FILE, BatchStore, Job
 from searchsvc.batch.table import eta_seconds
 from searchsvc.batch_api import RUNNER
+from searchsvc.openapi import REF, openapi_document
 from searchsvc.search.tally import Tally
 from tests.paths import CORPORA, SEEDS
 from tests.test_trust import reuters_slice  # noqa: F401 - the fixture, shared
 
 SEED_LIST = 'Soleimani\n"Quds Force"\n(unclosed\nZzyzxnobody\n'
+DOC = openapi_document()
+
+
+def conforms(body: object, path: str, method: str, status: int) -> None:
+    """``body`` is what the contract says this answer is (its schemas are exact)."""
+    content = DOC["paths"][path][method]["responses"][str(status)]["content"]
+    assert_schema(body, content["application/json"]["schema"])
+
+
+def assert_schema(body: object, schema: dict) -> None:
+    validator = OAS31Validator({**schema, "components": DOC["components"]},
+                               format_checker=oas31_format_checker)
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)] == []
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +67,7 @@ def finished(client, job_id: str) -> dict:
     """The job once done (the runner counts in the background; at most 30 s)."""
     for _ in range(600):
         body = client.get(f"/api/batch/{job_id}").get_json()
+        conforms(body, "/api/batch/{id}", "get", 200)
         if body["state"] == "done":
             return body
         time.sleep(0.05)
@@ -62,6 +78,7 @@ def submit(client, data, content_type="text/plain", query: str = "") -> dict:
     response = client.post(f"/api/batch{query}", data=data, content_type=content_type)
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
+    conforms(body, "/api/batch", "post", 202)
     assert response.headers["Location"] == body["links"]["status"]
     return finished(client, body["id"])
 
@@ -171,6 +188,8 @@ def test_exports_have_one_row_per_query(client):
     lines = jsonl.get_data(as_text=True).splitlines()
     assert len(lines) == 5
     assert [json.loads(line) for line in lines] == job["rows"]
+    for line in lines:
+        assert_schema(json.loads(line), {"$ref": REF.format(model="BatchRow")})
 
 
 def test_status_alone_and_pages_of_rows(client):
@@ -196,6 +215,7 @@ def test_bad_lists_are_refused_with_the_error_body(client, data, content_type, s
     response = client.post("/api/batch", data=data, content_type=content_type)
     assert (response.status_code, response.get_json()["error"]["code"]) == (status, code)
     assert response.get_json()["error"]["param"] == "queries"
+    conforms(response.get_json(), "/api/batch", "post", status)
 
 
 def test_too_many_lines_says_how_many(client):
@@ -207,6 +227,7 @@ def test_too_many_lines_says_how_many(client):
 def test_an_unknown_job_and_bad_parameters(client):
     missing = client.get("/api/batch/0123456789abcdef")
     assert (missing.status_code, missing.get_json()["error"]["code"]) == (404, "batch_not_found")
+    conforms(missing.get_json(), "/api/batch/{id}", "get", 404)
     bad = client.post("/api/batch?fuzzy=maybe", data="Iran")
     assert (bad.status_code, bad.get_json()["error"]["param"]) == (400, "fuzzy")
     job = submit(client, "Iran")

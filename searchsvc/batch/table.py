@@ -40,7 +40,7 @@ def row_dict(row: StoredRow, fuzzy: bool, root: str = "/") -> BatchRow:
 
 def sources_text(row: BatchRow) -> str:
     """``CNN (3); AMN (1)``"""
-    return "; ".join(f"{s['source']} ({s['articles']})" for s in row["top_sources"])
+    return "; ".join(f"{s['source']} ({s['articles']:,})" for s in row["top_sources"])
 
 
 def csv_lines(rows: Iterable[BatchRow]) -> Iterator[str]:
