@@ -7,12 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from searchsvc import indexer as index
+from searchsvc.batch.input import read_items
+from searchsvc.batch.store import FILE, BatchStore
 from tests.paths import SEEDS
 from tests.server import running_server
 from tests.test_browser import Watched, browser  # noqa: F401 - the fixture, shared
@@ -20,6 +25,7 @@ from tests.test_browser import Watched, browser  # noqa: F401 - the fixture, sha
 pytestmark = pytest.mark.browser
 
 LIST = 'Soleimani\n"Quds Force"\n(unclosed\nZzyzxnobody'
+ROOTS: dict[str, Path] = {}  # each server's index folder
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +34,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("batch-browser-index")
     index.build(root, SEEDS)
     with running_server(root) as url:
+        ROOTS[url] = root
         yield url
 
 
@@ -106,3 +113,29 @@ def test_exact_spellings_and_a_csv_file(watched, base, tmp_path):
     assert "name variants off" in page.locator("#batch-summary").inner_text()
     assert cells(page, 1)[:4] == ["2", "Suleimani", "1", "2"]
     assert cells(page, 2)[:4] == ["3", "Suleimani (CNN)", "0", "0"]
+
+
+def test_without_javascript_the_job_page_refreshes_until_the_table_is_there(browser, base):  # noqa: F811
+    """A job still counting when its page opens: the page shows its progress and refreshes
+    itself (<meta refresh>, no script) until the table is there. The job is held by a live
+    process that is not the server, which then dies; the server takes the job over."""
+    store = BatchStore(ROOTS[base] / FILE)
+    job_id = store.create(read_items(LIST), fuzzy=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert store.claim(f"{socket.gethostname()}:{holder.pid}:holder", lambda job: True)
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{base}/batch/{job_id}")
+        assert page.locator("#batch-progress progress").get_attribute("value") == "0"
+        assert "0 of 4 counted" in page.locator("#batch-progress").inner_text()
+        holder.kill()
+        holder.wait()
+        page.locator("#batch-table").wait_for()  # after a refresh or two
+        assert page.locator("#batch-progress").count() == 0
+        assert cells(page, 1)[:4] == ["1", "Soleimani", "4", "13"]
+        context.close()
+    finally:
+        holder.kill()
+        holder.wait()
