@@ -340,3 +340,18 @@ def test_twenty_reuters_names_count_as_twenty_single_searches(reuters_slice,  # 
     assert [row["query"] for row in rows] == names
     assert [totals(row) for row in rows] == [(s["articles"], s["paragraphs"]) for s in singles]
     assert sum(row["articles"] for row in rows) > 20  # names that are found, not only zeros
+
+
+def test_a_jobs_file_that_cannot_be_written_is_a_503_and_search_goes_on(folder: Path,
+                                                                        tmp_path: Path):
+    app = create_app(folder, BATCH_STORE=str(tmp_path))  # a folder, not a file sqlite can open
+    client = app.test_client()
+    refused = client.post("/api/batch", data="Iran")
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == \
+        (503, "batch_unavailable")
+    assert str(tmp_path) not in refused.get_data(as_text=True)
+    conforms(refused.get_json(), "/api/batch", "post", 503)
+    assert client.get("/api/search?q=Soleimani").status_code == 200
+    page = client.post("/batch", data={"queries": "Iran"}, content_type="multipart/form-data")
+    assert page.status_code == 503
+    assert "batch jobs cannot be kept now" in page.get_data(as_text=True)
