@@ -20,7 +20,7 @@ from searchsvc.batch.input import read_items
 from searchsvc.batch.store import FILE, BatchStore
 from tests.paths import SEEDS
 from tests.server import running_server
-from tests.test_browser import Watched, browser  # noqa: F401 - the fixture, shared
+from tests.test_browser import browser, watching  # noqa: F401 - the fixture, shared
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +40,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
 def watched(browser, base, request):  # noqa: F811 - browser is the imported fixture
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  java_script_enabled=request.param, accept_downloads=True)
-    page = Watched(context)
-    yield page
-    context.close()
-    assert page.dialogs == []
-    assert page.errors == []  # no script errors, no CSP violations
-    assert page.requests and all(url.startswith(base + "/") for url in page.requests), page.requests
+    yield from watching(browser.new_context(viewport={"width": 1280, "height": 900},
+                                            java_script_enabled=request.param,
+                                            accept_downloads=True), base)
 
 
 def cells(page, row: int) -> list[str]:
