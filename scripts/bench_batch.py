@@ -2,7 +2,7 @@
 """Batch search speed: a list of names counted the way the server counts a job (medians, no
 assertions).
 
-    python scripts/bench_batch.py INDEX_DIR [--names 1000] [--runs 3] [--catalog CSV]
+    python scripts/bench_batch.py INDEX_DIR [--names 1000] [--runs 3] [--catalog CSV] [--serve]
 
 INDEX_DIR is an index folder built by `searchsvc index` (e.g. of
 ../shared/corpora/reuters21578). The names are the people and orgs columns of the corpus's
@@ -10,18 +10,25 @@ catalog.csv (``de-clercq`` searched as ``de clercq``), each as typed and in quot
 dates and with one month of 1987 as from/to: distinct requests, so that no answer is
 remembered from an earlier one (the response cache is off too). Each run is a job made in a
 fresh jobs file and counted by the server's runner thread until done, start to finish; the
-same list is then counted by the command line's path (no jobs file) once.
+same list is then counted by the command line's path (no jobs file) once. With ``--serve``,
+each run is instead the list sent as a CSV to ``POST /api/batch`` of a real ``searchsvc
+serve`` (gunicorn, one process per core) and polled until done: the time a user waits.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
+import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib.servers import HOST, searchsvc_server
 
 from searchsvc.archive import open_archive
 from searchsvc.batch.count import count_item
@@ -75,18 +82,47 @@ def run_job(index: Path, wanted: list[Item]) -> tuple[float, int]:
         return elapsed, job.errors
 
 
+def run_served(port: int, wanted: list[Item]) -> tuple[float, int]:
+    """Seconds from ``POST /api/batch`` to a ``GET`` that says done, and rows with an error."""
+    import http.client
+
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["query", "from", "to"])
+    writer.writerows([item.query, item.date_from or "", item.date_to or ""] for item in wanted)
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    started = time.perf_counter()
+    connection.request("POST", "/api/batch", table.getvalue().encode(),
+                       {"Content-Type": "text/csv"})
+    response = connection.getresponse()
+    job = json.loads(response.read())
+    assert response.status == 202, job
+    while job["state"] != "done":
+        time.sleep(0.2)
+        connection.request("GET", f"/api/batch/{job['id']}?limit=0")
+        job = json.loads(connection.getresponse().read())
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed, job["errors"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
     parser.add_argument("--names", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--catalog", type=Path, default=CATALOG)
+    parser.add_argument("--serve", action="store_true",
+                        help="send the list to a real `searchsvc serve` on the index (its jobs"
+                             " file beside the index gets the jobs)")
     args = parser.parse_args()
     if not open_archive(args.index).is_usable():
         print(f"error: no index in {args.index}", file=sys.stderr)
         return 2
     wanted = items(args.catalog, args.names)
     print(f"{len(wanted)} requests ({len(names(args.catalog))} names), index {args.index}")
+    if args.serve:
+        return served(args.index, wanted, args.runs)
     seconds = []
     for run in range(1, args.runs + 1):
         elapsed, errors = run_job(args.index, wanted)
@@ -106,6 +142,23 @@ def main() -> int:
     print(f"one query (command line's path): median {statistics.median(per_query):.1f} ms,"
           f" p95 {per_query[int(len(per_query) * 0.95)]:.1f} ms, max {per_query[-1]:.0f} ms,"
           f" total {sum(per_query) / 1000:.1f} s")
+    return 0
+
+
+def served(index: Path, wanted: list[Item], runs: int) -> int:
+    from contextlib import ExitStack
+
+    os.environ["SEARCHSVC_RESPONSE_CACHE"] = "0"  # the same list again is counted again
+    seconds = []
+    with ExitStack() as stack:
+        server = searchsvc_server(stack, index)
+        for run in range(1, runs + 1):
+            elapsed, errors = run_served(server.port, wanted)
+            seconds.append(elapsed)
+            print(f"run {run}: POST to done in {elapsed:.1f} s ({len(wanted) / elapsed:.0f}"
+                  f" queries/s, {errors} rows with an error)", flush=True)
+    print(f"served job, median of {runs}: {statistics.median(seconds):.1f} s for"
+          f" {len(wanted)} queries")
     return 0
 
 
