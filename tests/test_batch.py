@@ -355,3 +355,43 @@ def test_a_jobs_file_that_cannot_be_written_is_a_503_and_search_goes_on(folder: 
     page = client.post("/batch", data={"queries": "Iran"}, content_type="multipart/form-data")
     assert page.status_code == 503
     assert "batch jobs cannot be kept now" in page.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_the_command_prints_the_same_rows(folder: Path, tmp_path: Path, capsys, client):
+    from searchsvc.cli import main
+
+    names = tmp_path / "names.txt"
+    names.write_text(SEED_LIST, encoding="utf-8")
+    assert main(["batch", str(names), "--index", str(folder), "--format", "jsonl"]) == 0
+    printed = capsys.readouterr()
+    rows = [json.loads(line) for line in printed.out.splitlines()]
+    served = submit(client, SEED_LIST)["rows"]
+    for row in served:
+        row["search"] = row["search"].removeprefix("http://localhost")
+    assert rows == served
+    assert printed.err == "1 of 4 lines not counted (the error is in their row)\n"
+    assert main(["batch", str(names), "--index", str(folder)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "query         articles  paragraphs       first      latest  top sources",
+        "Soleimani            4          13  2020-12-10  2020-12-31  AMN (1); CNN (1); ESTA (1)",
+        '"Quds Force"         4           4  2020-12-10  2020-12-31  AMN (1); CNN (1); ESTA (1)',
+        "(unclosed     error: q: '(' is never closed at character 1",
+        "Zzyzxnobody          0           0           -           -",
+    ]
+
+
+def test_the_command_reads_standard_input_and_refuses_an_empty_list(folder: Path, capsys,
+                                                                     monkeypatch):
+    from searchsvc.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"query\nSoleimani\n")))
+    assert main(["batch", "-", "--index", str(folder), "--format", "csv"]) == 0
+    records = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["line"], r["query"], r["articles"]) for r in records] == [("2", "Soleimani", "4")]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\n\n")))
+    assert main(["batch", "-", "--index", str(folder)]) == 2
+    assert capsys.readouterr().err == ("error: -: the list has no queries: give one query a"
+                                       " line, or a CSV with a query column\n")
