@@ -238,6 +238,13 @@ def _batch_paths(settings: Settings) -> dict:
             "responses": {
                 "200": {"description": "format=json: the job; csv or jsonl: its rows counted"
                                        " so far",
+                        "headers": {
+                            "X-Total-Rows": {"description": "format=csv and jsonl: rows in"
+                                             " this file", "schema": {"type": "integer",
+                                                                      "minimum": 0}},
+                            "X-Batch-State": {"description": "format=csv and jsonl: the job's"
+                                              " state", "schema": {
+                                                  "enum": ["queued", "running", "done"]}}},
                         "content": {**job,
                                     "text/csv": {"schema": {"type": "string", "description":
                                                  "a header row, then one row per query"}},

@@ -289,6 +289,11 @@ def test_a_job_another_process_counts_is_left_to_it(tmp_path: Path):
     assert store.claim("host:2:second", lambda job: True).owner == "host:2:second"  # stale
     assert not store.save(job_id, "host:1:first", [])  # the first lost it: nothing saved
     assert store.save(job_id, "host:2:second", [])
+    assert store.finish(job_id, "host:2:second", now=1000.0)
+    assert store.job(job_id).state == "done"
+    assert store.prune(before=1000.0) == 0  # finished at 1000: kept
+    assert store.prune(before=1000.5) == 1
+    assert store.job(job_id) is None and store.rows(job_id) == []
 
 
 def test_the_eta_is_this_runs_pace():
