@@ -9,8 +9,8 @@ Off until ``searchsvc keys add`` makes the first key (:mod:`searchsvc.keys`). Th
   a session cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https),
   signed with the keys file's secret, so every worker process and a restart accept it; a
   key revoked ends its sessions at the next request;
-- expensive requests (exports, related coverage) are limited per key and per address
-  (``429 rate_limited`` with ``Retry-After``). Admin keys are not limited.
+- expensive requests (exports, related coverage, batch submissions) are limited per key
+  and per address (``429 rate_limited`` with ``Retry-After``). Admin keys are not limited.
 
 The keys file is read again when it changes (one ``stat`` per request), so ``keys
 revoke`` takes effect on a running server at once.
@@ -50,7 +50,7 @@ class RateLimited(SearchError):
 
     def __init__(self, retry_after: int):
         super().__init__("rate_limited", f"too many expensive requests (exports, related"
-                         f" coverage); try again in {retry_after} s")
+                         f" coverage, batches); try again in {retry_after} s")
         self.retry_after = retry_after
 
 
@@ -99,9 +99,10 @@ class Limiter:
             return 0
 
 
-def expensive(path: str, args) -> bool:
+def expensive(method: str, path: str, args) -> bool:
+    """Exports, related coverage and batch submissions: the requests that cost the most."""
     return (path == "/api/search" and args.get("format") in ("csv", "jsonl")) \
-        or path.endswith("/related")
+        or path.endswith("/related") or (method == "POST" and path in ("/api/batch", "/batch"))
 
 
 def presented_key(keys: KeyRing, secret_cookie: str | None) -> tuple[Key | None, str]:
@@ -152,7 +153,8 @@ def install(app: Flask, index: Path, per_minute: int, https: bool) -> None:
             # a page: sign in (again, when the session's key was revoked)
             return redirect(url_for("sign_in", next=request.full_path.rstrip("?")))
         g.key = key
-        if per_minute and not key.admin and expensive(request.path, request.args):
+        if per_minute and not key.admin \
+                and expensive(request.method, request.path, request.args):
             wait = max(limiter.take(f"key:{key.name}"),
                        limiter.take(f"address:{request.remote_addr}"))
             if wait:

@@ -47,14 +47,17 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
     public = parse_public_url(tuning.public_url or listen_url(DEFAULT_HOST, DEFAULT_PORT),
                               aliases)
     app.extensions[PUBLIC_URL] = public
+    _batches(app)
 
     from .api import bp as api_bp
     from .api import internal_error as api_internal_error
     from .api import not_found as api_not_found
+    from .batch_api import bp as batch_bp
     from .pages import bp as web_bp
     from .pages import page_failed, page_not_found
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(batch_bp)
     app.register_blueprint(web_bp)
 
     @app.errorhandler(404)
@@ -92,3 +95,16 @@ def create_app(index: str | Path | None = None, tuning: Settings | None = None,
         return response
 
     return app
+
+
+def _batches(app: Flask) -> None:
+    """Batch jobs in ``batches.sqlite3`` beside the index (``BATCH_STORE`` to put them
+    elsewhere), counted by this process's runner; a job left unfinished by a server that
+    stopped is resumed now."""
+    from .batch.runner import Runner
+    from .batch.store import FILE, BatchStore
+    from .batch_api import RUNNER
+
+    store = BatchStore(Path(app.config.get("BATCH_STORE") or Path(app.config["INDEX"]) / FILE))
+    app.extensions[RUNNER] = runner = Runner(store, app.extensions[ARCHIVE])
+    runner.resume()

@@ -32,6 +32,7 @@ from .models import (
 )
 from .search import articles, attention, exports, hits, matching, related_coverage
 from .search.snapshot import LiveIndex, Snapshot
+from .search.tally import Tally, tally
 from .settings import Settings
 
 T = TypeVar("T")
@@ -91,6 +92,12 @@ class Archive:
         :class:`~searchsvc.errors.SearchError` naming a bad query or parameter."""
         return self._answer(lambda snapshot: snapshot.remembered(
             ("attention", request), lambda: attention.attention(snapshot, request)))
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """What ``request`` finds, counted (totals, first and latest day, top sources),
+        without a page of hits: one row of a batch. Raises what :meth:`search` raises."""
+        snapshot = self._live.snapshot()
+        return snapshot.remembered(("tally", request), lambda: tally(snapshot, request))
 
     def ranked(self, request: SearchRequest, k: int) -> list[tuple[str, float]]:
         """The top ``k`` (article id, score) of ``sort=relevance``, nothing else."""

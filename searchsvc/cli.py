@@ -1,5 +1,5 @@
-"""The ``searchsvc`` command: ``index``, ``search``, ``attention``, ``check``, ``serve`` and
-``keys``."""
+"""The ``searchsvc`` command: ``index``, ``search``, ``batch``, ``attention``, ``check``,
+``serve`` and ``keys``."""
 
 from __future__ import annotations
 
@@ -150,6 +150,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch.command import run_batch
+
+    engine = _open(args.index)
+    if not sys.stderr.isatty():
+        return run_batch(engine, args.file, args.format, not args.exact, args.input,
+                         args.link_root, sys.stdout)
+    from tqdm import tqdm
+
+    with tqdm(unit="query", file=sys.stderr, leave=False) as bar:
+        return run_batch(engine, args.file, args.format, not args.exact, args.input,
+                         args.link_root, sys.stdout, bar.update)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .archive import open_archive
     from .server import serve
@@ -250,6 +264,21 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="print the API's JSON")
     find.add_argument("--index", metavar="DIR", help="index folder")
     find.set_defaults(handler=cmd_search)
+
+    batch = commands.add_parser("batch", help="count a list of queries: one row each")
+    batch.add_argument("file", metavar="FILE",
+                       help="one query a line, or a CSV with a query column (and optional"
+                            " source, from, to); - reads standard input")
+    batch.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
+                       help="table (default), csv or jsonl")
+    batch.add_argument("--exact", action="store_true", help="no name variants")
+    batch.add_argument("--input", choices=("auto", "lines", "csv"), default="auto",
+                       help="how FILE is read (default: csv when it ends in .csv or its first"
+                            " line has a query column)")
+    batch.add_argument("--link-root", default="/", metavar="URL",
+                       help="the search page's address, for each row's link (default: /)")
+    batch.add_argument("--index", metavar="DIR", help="index folder")
+    batch.set_defaults(handler=cmd_batch)
 
     serve = commands.add_parser("serve", help="serve the web page and JSON API (gunicorn)")
     serve.add_argument("--host", default=settings.DEFAULT_HOST,

@@ -33,8 +33,16 @@ ERROR_CODES = {
     "not_found": "no such endpoint",
     "invalid_host": "the Host header names another site than the server's public URL or its"
                     " aliases (param: Host)",
+    "empty_batch": "POST /api/batch: the list has no queries",
+    "batch_too_long": "POST /api/batch: the list has more queries than a batch may (10,000)",
+    "invalid_batch": "POST /api/batch: a CSV without a query column or that cannot be read,"
+                     " or a JSON body that is not {\"queries\": [...]}",
+    "batch_too_large": "POST /api/batch: the body passes 4 MiB (413)",
+    "batch_not_found": "no batch job with this id (finished jobs are kept 30 days)",
+    "batch_unavailable": "batch jobs cannot be stored now: the jobs file beside the index"
+                         " cannot be written (503)",
     "request_too_large": "the request line and headers together pass 64 KiB (431)",
-    "method_not_allowed": "only GET is served",
+    "method_not_allowed": "only GET is served (and POST on /api/batch)",
     "index_missing": "no index has been built yet (503)",
     "index_corrupt": "the index cannot be read; rebuild it (503)",
     "index_outdated": "the index was built by an older searchsvc; rebuild it (503)",
@@ -51,7 +59,7 @@ class ErrorDetail(TypedDict):
     message: Annotated[str, Field(description="for people; wording may change")]
     param: NotRequired[Annotated[str, Field(
         description="the parameter at fault (q, source, from, to, sort, group, page, per_page,"
-                    " fuzzy, strict, format, limit, id)")]]
+                    " fuzzy, strict, format, limit, id, input, offset, queries)")]]
 
 
 @with_config(ConfigDict(extra="forbid"))

@@ -24,6 +24,9 @@ from . import __version__
 from .attention_api import CSV_COLUMNS as ATTENTION_COLUMNS
 from .attention_models import AttentionBody
 from .attention_params import AttentionParams
+from .batch import MAX_BYTES, MAX_QUERIES
+from .batch.models import BatchJob, BatchRow
+from .batch.params import BatchParams, BatchRowsParams
 from .errors import ERROR_CODES, ErrorBody
 from .models import Article, ExportRow, Health, Related, SearchBody, Sources
 from .params import RelatedParams, SearchParams
@@ -43,6 +46,8 @@ BODIES: dict[str, Any] = {
     "Related": Related,
     "Sources": Sources,
     "Health": Health,
+    "BatchJob": BatchJob,
+    "BatchRow": BatchRow,
     "Error": ErrorBody,
     "AttentionResponse": AttentionBody,
 }
@@ -146,6 +151,7 @@ def _errors(*statuses: int) -> dict:
                  " invalid_key)",
             403: "the key was revoked (key_revoked), or the endpoint needs an admin key",
             404: "not found",
+            413: "the body is too large (batch_too_large)",
             429: "with access keys on: too many exports or related-coverage requests from"
                  " this key or address (rate_limited); Retry-After says when to try again",
             503: "no readable index (index_missing, index_corrupt, index_outdated)"}
@@ -221,6 +227,72 @@ def _attention_operation(settings: Settings, facets: tuple[str, ...]) -> dict:
     }
 
 
+def _batch_paths(settings: Settings) -> dict:
+    """``POST /api/batch`` and ``GET /api/batch/{id}``."""
+    text = {"type": "string", "maxLength": MAX_BYTES}
+    # Each query a string or {"query", "source", "from", "to"}: said in words, as a oneOf
+    # here sent schemathesis' coverage phase into an internal error (Python 3.11, threads).
+    entry = {"description": 'a query, or {"query": …, "source": a name or a list, "from": …,'
+                            ' "to": …}'}
+    job = {"application/json": {"schema": {"$ref": REF.format(model="BatchJob")}}}
+    return {
+        "/api/batch": {"post": {
+            "operationId": "batch",
+            "summary": "Count a list of queries, one row each, in the background",
+            "parameters": parameters(BatchParams, settings),
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {**text, "description": f"one query a line (at most"
+                                                                 f" {MAX_QUERIES:,})"}},
+                "text/csv": {"schema": {**text, "description": "a header row with a query"
+                                        " column; optional source (several separated by ;),"
+                                        " from and to columns"}},
+                "application/json": {"schema": {
+                    "type": "object", "required": ["queries"],
+                    "properties": {"queries": {"type": "array", "items": entry,
+                                               "maxItems": MAX_QUERIES}}}},
+                "multipart/form-data": {"schema": {
+                    "type": "object", "properties": {
+                        "queries": {**text, "description": "the list, typed"},
+                        "file": {"type": "string", "format": "binary",
+                                 "description": "the list as a file (a .csv is a CSV)"}}}},
+            }},
+            "responses": {
+                "202": {"description": "the job, queued: poll links.status",
+                        "headers": {"Location": {"description": "links.status",
+                                                 "schema": {"type": "string"}}},
+                        "content": job},
+                **_errors(400, 413, 503),
+            },
+        }},
+        "/api/batch/{id}": {"get": {
+            "operationId": "batchJob",
+            "summary": "A batch job's state, progress, ETA and rows, or its rows as a file",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "string"}, "description": "the job's id"},
+                           *parameters(BatchRowsParams, settings)],
+            "responses": {
+                "200": {"description": "format=json: the job; csv or jsonl: its rows counted"
+                                       " so far",
+                        "headers": {
+                            "X-Total-Rows": {"description": "format=csv and jsonl: rows in"
+                                             " this file", "schema": {"type": "integer",
+                                                                      "minimum": 0}},
+                            "X-Batch-State": {"description": "format=csv and jsonl: the job's"
+                                              " state", "schema": {
+                                                  "enum": ["queued", "running", "done"]}}},
+                        "content": {**job,
+                                    "text/csv": {"schema": {"type": "string", "description":
+                                                 "a header row, then one row per query"}},
+                                    "application/x-ndjson": {
+                                        "schema": {"type": "string",
+                                                   "description": "one BatchRow per line"},
+                                        "x-item-schema": {"$ref": REF.format(model="BatchRow")}}}},
+                **_errors(400, 404, 503),
+            },
+        }},
+    }
+
+
 def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] = ()) -> dict:
     """The whole document; limits are those of ``settings`` (default: the shipped ones);
     ``facets``: the served index's catalog facets, documented as parameters."""
@@ -283,6 +355,7 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                            " key sent: only {\"status\": \"ok\"})",
                 "responses": {"200": _json("Health", "serving"), **_errors(503)},
             }},
+            **_batch_paths(settings),
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",

@@ -218,3 +218,13 @@ def test_signing_in_from_a_browser(index: Path):
         page.click("text=Sign out (alice)")
         page.wait_for_url(f"{base}/sign-in")
         chromium.close()
+
+
+def test_batch_submissions_are_rate_limited_and_need_a_key(index: Path):
+    reader = add_key(index, "alice")
+    client = create_app(index, Settings(rate_limit_per_minute=2)).test_client()
+    body = {"data": "Soleimani\nQuds Force\n", "content_type": "text/plain"}
+    assert client.post("/api/batch", **body).status_code == 401
+    statuses = [client.post("/api/batch", headers=bearer(reader), **body).status_code
+                for _ in range(3)]
+    assert statuses == [202, 202, 429]

@@ -81,7 +81,12 @@ class Watched:
 
 @pytest.fixture
 def watched(browser, base):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield from watching(browser.new_context(viewport={"width": 1280, "height": 900}), base)
+
+
+def watching(context, base: str) -> Iterator[Watched]:
+    """A watched page of ``context`` (closed after), which raised no dialog or error and
+    asked nothing of any server but ``base``."""
     page = Watched(context)
     yield page
     context.close()

@@ -54,7 +54,11 @@ def test_schemathesis_finds_the_served_contract_kept(server, tmp_path):
     from scripts.benchlib.hostile import CHECKS
 
     tool = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
-    run = subprocess.run([tool, "run", f"{server}/api/openapi.json", "--workers", "4",
+    # One worker: with four, schemathesis' coverage phase parses lambdas' source in threads
+    # at once and Python 3.11's ast.parse fails inside it ("AST constructor recursion depth
+    # mismatch", a Runtime Error of the tool, not of the API): two runs in three once the
+    # batch endpoints were added, none in three with one worker.
+    run = subprocess.run([tool, "run", f"{server}/api/openapi.json", "--workers", "1",
                           "--max-examples", "60", "--seed", "1", "--request-timeout", "10",
                           "--checks", CHECKS, "--phases", "examples,coverage,fuzzing"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -11,7 +11,8 @@ with ``<mark>``).
 One module per job: :mod:`.links` (the state in the URL and links to other states),
 :mod:`.views` (what templates are handed), :mod:`.search_page`, :mod:`.chart` (the date
 chart and presets), :mod:`.article_view`, :mod:`.related_page`, :mod:`.attention_page`
-(with its SVG chart, :mod:`.attention_chart`) and :mod:`.error_pages`.
+(with its SVG chart, :mod:`.attention_chart`), :mod:`.batch_page` (a POST form, the one
+page that is not a GET) and :mod:`.error_pages`.
 Every address the pages answer is registered here, in one place.
 """
 
@@ -21,6 +22,7 @@ from flask import Blueprint
 
 from .article_view import article
 from .attention_page import attention_page
+from .batch_page import batch_job_page, batch_page
 from .error_pages import error_page, page_failed, page_not_found
 from .related_page import related
 from .search_page import search_page
@@ -35,5 +37,7 @@ bp.add_url_rule("/", view_func=search_page, methods=["GET"])
 bp.add_url_rule("/articles/<path:article_id>", view_func=article, methods=["GET"])
 bp.add_url_rule("/paragraphs/<path:paragraph_id>/related", view_func=related, methods=["GET"])
 bp.add_url_rule("/attention", view_func=attention_page, methods=["GET"])
+bp.add_url_rule("/batch", view_func=batch_page, methods=["GET", "POST"])
+bp.add_url_rule("/batch/<job_id>", view_func=batch_job_page, methods=["GET"])
 bp.add_app_template_filter(human_date, "human_date")
 bp.add_app_template_global(plural, "plural")
