@@ -137,8 +137,9 @@ class AttentionResponse:
     def to_dict(self) -> dict:
         """The JSON body of ``GET /api/attention`` (:class:`AttentionBody`)."""
         r = self.request
+        # The search's filters echo, with no name filter: attention counts whole queries.
         echo: dict = {"source": list(r.filters().sources), "from": r.date_from,
-                      "to": r.date_to}
+                      "to": r.date_to, "name": []}
         echo.update((name, list(values)) for name, values in r.filters().catalog)
         return asdict(AttentionBody(
             interval=r.interval, filters=echo,  # type: ignore[arg-type]  # facets extra

@@ -127,7 +127,7 @@ def test_the_json_answer_matches_its_contract(client):
                     response.data)
     assert response.status_code == 200
     assert data["interval"] == "week" and len(data["periods"]) == 4
-    assert data["filters"] == {"source": [], "from": None, "to": None}
+    assert data["filters"] == {"source": [], "from": None, "to": None, "name": []}
     first = data["series"][0]["points"][0]
     assert first == {"period": "2020-12-07", "matching": 1, "share": 0.5,
                      "search": "http://127.0.0.1:8000/?q=drone&from=2020-12-07&to=2020-12-13"
