@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from .build_status import BuildStatus
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
-from .indexer import folder, pipeline
+from .indexer import folder, pipeline, report
 from .indexer.summary import BuildSummary
 from .models import (
     Article,
@@ -106,6 +107,11 @@ class Archive:
 
     def health(self) -> Health:
         return articles.health(self._live.snapshot())
+
+    def status(self, health: str = "/api/health") -> BuildStatus:
+        """The live build's report (``build.json``) and any running build's progress;
+        answers also without an index (``health``: where the health check is)."""
+        return report.read_status(self.root, health)
 
     def reopen(self) -> None:
         """Read the newest complete index (a server also does this on its own)."""

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import __version__
+from .build_status import BuildStatus
 from .errors import ERROR_CODES, ErrorBody
 from .models import Article, ExportRow, Health, Related, SearchBody, Sources
 from .params import RelatedParams, SearchParams
@@ -40,6 +41,7 @@ BODIES: dict[str, Any] = {
     "Related": Related,
     "Sources": Sources,
     "Health": Health,
+    "BuildStatus": BuildStatus,
     "Error": ErrorBody,
 }
 
@@ -230,6 +232,16 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                 "operationId": "health",
                 "summary": "Is there an index, and what is in it",
                 "responses": {"200": _json("Health", "serving"), **_errors(503)},
+            }},
+            "/api/status": {"get": {
+                "operationId": "status",
+                "summary": "The last build's report, and the progress of a running build",
+                "description": "When the served build ran, how long it took, what it read,"
+                               " skipped and folded, and what an --update changed (null"
+                               " with a note when the build has no report); while a build"
+                               " runs, its progress, rate and ETA. Answers 200 also"
+                               " before the first index is built.",
+                "responses": {"200": _json("BuildStatus", "the build status")},
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
