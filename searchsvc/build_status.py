@@ -24,6 +24,20 @@ Seconds = Annotated[float, Field(ge=0, description="wall-clock seconds")]
 Rate = Annotated[float, Field(ge=0, description="paragraphs indexed per second")]
 
 
+def duration(seconds: float | None) -> str:
+    """``0.4 s``, ``42 s``, ``3 min 5 s``, ``1 h 2 min``."""
+    if seconds is None:
+        return "unknown"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min {secs} s"
+
+
 @with_config(EXACT)
 @dataclass
 class SkippedFile:

@@ -1,4 +1,4 @@
-"""The ``searchsvc`` command: ``index``, ``search`` and ``serve``."""
+"""The ``searchsvc`` command: ``index``, ``status``, ``search`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def cmd_index(args: argparse.Namespace) -> int:
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
     engine = open_archive(root, _tuning())
+    if args.status:
+        return cmd_status(args)
     if args.if_needed and engine.is_usable():
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
@@ -89,6 +91,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line)
     return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .archive import open_archive
+    from .status_text import print_status
+
+    root = settings.index_dir(args.index)
+    return print_status(open_archive(root, _tuning()).status(), args.json)
 
 
 def _open(index: str | None) -> Archive:
@@ -206,7 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="offer this catalog column (or JSON Lines field) as a facet and"
                             " filter, values separated by ';' (repeatable; default: the"
                             " live index's facets)")
-    index.set_defaults(handler=cmd_index)
+    index.add_argument("--status", action="store_true",
+                       help="build nothing: print the last build's report (as `searchsvc"
+                            " status`)")
+    index.set_defaults(handler=cmd_index, json=False)
+
+    status = commands.add_parser("status", help="the last build's report and any running"
+                                                " build's progress")
+    status.add_argument("--index", metavar="DIR", help="index folder")
+    status.add_argument("--json", action="store_true", help="print the API's JSON")
+    status.set_defaults(handler=cmd_status)
 
     find = commands.add_parser("search", help="search the index from the command line")
     find.add_argument("query", help='query, e.g. \'"Persian Gulf" bombers -Iraq\'')

@@ -10,7 +10,8 @@ with ``<mark>``).
 
 One module per job: :mod:`.links` (the state in the URL and links to other states),
 :mod:`.views` (what templates are handed), :mod:`.search_page`, :mod:`.chart` (the date
-chart and presets), :mod:`.article_view`, :mod:`.related_page` and :mod:`.error_pages`.
+chart and presets), :mod:`.article_view`, :mod:`.related_page`, :mod:`.status_page` (the
+build status) and :mod:`.error_pages`.
 Every address the pages answer is registered here, in one place.
 """
 
@@ -22,6 +23,7 @@ from .article_view import article
 from .error_pages import error_page, page_failed, page_not_found
 from .related_page import related
 from .search_page import search_page
+from .status_page import status_page
 from .views import human_date, plural
 
 __all__ = ["bp", "error_page", "page_failed", "page_not_found"]
@@ -32,5 +34,6 @@ bp = Blueprint("web", __name__)
 bp.add_url_rule("/", view_func=search_page, methods=["GET"])
 bp.add_url_rule("/articles/<path:article_id>", view_func=article, methods=["GET"])
 bp.add_url_rule("/paragraphs/<path:paragraph_id>/related", view_func=related, methods=["GET"])
+bp.add_url_rule("/status", view_func=status_page, methods=["GET"])
 bp.add_app_template_filter(human_date, "human_date")
 bp.add_app_template_global(plural, "plural")
