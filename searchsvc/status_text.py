@@ -11,6 +11,11 @@ from .indexer.summary import change_lines, duplicate_lines, read_line
 from .models import count
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 article``, ``12,345 paragraphs``."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def progress_line(progress: BuildProgress) -> str:
     """``a build is running (reading): 120 of 4,000 files (3.0%), …, about 1 min 5 s left``."""
     files = f"{progress.files_done:,}"
@@ -20,8 +25,8 @@ def progress_line(progress: BuildProgress) -> str:
     left = (f", about {duration(progress.eta_seconds)} left"
             if progress.eta_seconds is not None else "")
     return (f"a build is running ({progress.phase}, process {progress.pid}): {files} files"
-            f"{percent}, {count(progress.articles, 'article')},"
-            f" {count(progress.paragraphs, 'paragraph')} at"
+            f"{percent}, {counted(progress.articles, 'article')},"
+            f" {counted(progress.paragraphs, 'paragraph')} at"
             f" {progress.paragraphs_per_second:,.1f} paragraphs/s, for"
             f" {duration(progress.seconds)}{left}")
 

@@ -42,7 +42,8 @@ class ReportMissing(Exception):
 def problems_of(problems: list[Problem]) -> tuple[list[SkippedFile], list[SkippedFile]]:
     """The problems a build reported: what it left out, and what it indexed with a
     repair or a warning."""
-    skipped, warnings = [], []
+    skipped: list[SkippedFile] = []
+    warnings: list[SkippedFile] = []
     for problem in problems:
         reason = _SKIPPED.sub("", problem.reason)
         entry = SkippedFile(problem.path, problem.line, reason)

@@ -66,7 +66,7 @@ def change_lines(report: BuildReport) -> list[str]:
     """What an --update found, one file a line (and whether it rebuilt everything)."""
     assert report.update is not None
     changes = report.update
-    out = []
+    out: list[str] = []
     for word, files in (("new", changes.new), ("changed", changes.changed),
                         ("removed", changes.removed)):
         out.extend(f"  {word}: {change.path} ({change.id})" for change in files)
