@@ -103,6 +103,40 @@ def test_the_report_is_in_the_build_folder_after_a_restart(tmp_path: Path):
     assert status_of(tmp_path / "ix")["last_build"] == first  # another app, the same report
 
 
+def test_the_report_names_the_near_duplicates_folded_under_the_first(tmp_path: Path,
+                                                                     corpus: Path):
+    """A later copy of the CNN article with its last paragraph cut: one story, two versions."""
+    cnn = next(a for a in read_folder(SEEDS, lambda _p: None) if a.source == "CNN")
+    text = (SEEDS / cnn.path).read_text(encoding="utf-8")
+    (corpus / "later.txt").write_text(text.rsplit("\n", 2)[0] + "\n", encoding="utf-8")
+    with (corpus / "catalog.csv").open("a", encoding="utf-8") as catalog:
+        catalog.write("later.txt,CNN,2021-01-01,,a later copy\n")
+    index.build(tmp_path / "ix", corpus)
+    duplicates = status_of(tmp_path / "ix")["last_build"]["duplicates"]
+    assert duplicates == {"clusters": 1, "folded": 1, "stories": [
+        {"article": cnn.id, "title": cnn.title, "folded": ["later"]}]}
+    # The search folds the same: the copy is a "more version" of the first.
+    found = create_app(tmp_path / "ix").test_client().get("/api/search?q=Nimitz").get_json()
+    assert found["total"]["folded"] == 1
+    page = create_app(tmp_path / "ix").test_client().get("/status").get_data(as_text=True)
+    assert "1 later version folded under 1 story" in page
+    assert re.search(rf'<a href="/articles/{cnn.id}">{re.escape(cnn.title)}</a></td>\s*<td>'
+                     r'<a href="/articles/later"><code>later</code></a></td>', page)
+
+
+def test_folded_stories_list_every_cluster_largest_first():
+    from searchsvc.indexer.report import folded_stories
+
+    ids = ["a", "b", "c", "d", "e", "f"]
+    # a folds c and e (e earlier than c by day), b folds f, d stands alone
+    duplicate_of = [0, 1, 0, 3, 0, 1]
+    day = [1, 1, 5, 2, 3, 9]
+    found = folded_stories(duplicate_of, ids, day, {"a": "Headline A"})
+    assert (found.clusters, found.folded) == (2, 3)
+    assert [(s.article, s.title, s.folded) for s in found.stories] == [
+        ("a", "Headline A", ["e", "c"]), ("b", "", ["f"])]
+
+
 def _change_one_add_one_remove_one(corpus: Path) -> tuple[str, str, str]:
     ids = sorted(seed_ids())
     changed, removed = ids[1], ids[3]
@@ -210,7 +244,7 @@ def test_the_progress_writer_counts_files_articles_paragraphs_and_skips(tmp_path
     assert found.percent == 40.0 and found.phase == "reading" and found.mode == "full"
     assert found.seconds == 20.0 and found.paragraphs_per_second == 0.5
     assert found.eta_seconds == 30.0  # 6 files left at 4 files in 20 s
-    tracker.enter("finishing")
+    assert list(tracker.read_all([])) == []  # the input read: only finishing is left
     tracker.write()
     finishing = build_progress.read_progress(tmp_path)
     assert finishing is not None and finishing.phase == "finishing"
