@@ -40,13 +40,13 @@ def report_lines(report: BuildReport) -> list[str]:
         + (f" ({count(report.title_only, 'article')} a title only)" if report.title_only
            else "")
         + f" in {duration(report.seconds)}",
-        read_line(report),
     ]
     if report.update is not None:
         changes = report.update
         out.append(f"update: {len(changes.new)} added, {len(changes.changed)} changed,"
                    f" {len(changes.removed)} removed, {changes.unchanged} unchanged")
         out.extend(change_lines(report))
+    out.append(read_line(report))
     out.append(f"skipped: {len(report.skipped)}")
     out.extend(f"  {entry.path}{f':{entry.line}' if entry.line else ''}: {entry.reason}"
                for entry in report.skipped)

@@ -258,19 +258,30 @@ def test_the_progress_writer_counts_files_articles_paragraphs_and_skips(tmp_path
     assert build_progress.read_progress(tmp_path) is None
 
 
-def test_a_build_writes_its_progress_while_it_runs_and_removes_it(tmp_path: Path):
+def test_a_build_writes_its_progress_while_it_runs_and_removes_it(tmp_path: Path,
+                                                                   corpus: Path, monkeypatch):
     root = tmp_path / "ix"
     seen = []
+    phases: list[str] = []
+    enter = build_progress.BuildTracker.enter
+    monkeypatch.setattr(build_progress.BuildTracker, "enter",
+                        lambda self, phase: (phases.append(phase), enter(self, phase)))
 
     def during(article: Article) -> None:
         seen.append(build_progress.read_progress(root))
 
-    index.build(root, SEEDS, on_article=during)
+    index.build(root, corpus, on_article=during)
     assert len(seen) == 4 and all(progress is not None for progress in seen)
     assert {progress.files_total for progress in seen} == {4}  # type: ignore[union-attr]
     assert {progress.phase for progress in seen} == {"reading"}  # type: ignore[union-attr]
+    assert phases == ["finishing"]  # once the last article is read
     assert not (root / build_progress.PROGRESS).exists()
     assert status_of(root)["building"] is False
+    _change_one_add_one_remove_one(corpus)
+    phases.clear()
+    index.build(root, corpus, update=True)
+    assert phases == ["finishing", "rebuilding", "finishing"]  # a change: read again
+    assert not (root / build_progress.PROGRESS).exists()
 
 
 def test_the_page_of_a_running_build_shows_its_progress_and_reloads(tmp_path: Path):
@@ -329,14 +340,16 @@ def test_the_cli_prints_the_report_after_a_build_and_on_demand(tmp_path: Path, c
                f"  removed: {paths[removed]} ({removed})",
                "  (a change or removal: the index was rebuilt, not appended to)"]
     out = capsys.readouterr().out.splitlines()
-    assert out[2:7] == ["update: 1 added, 1 changed, 1 removed, 2 unchanged", *changes]
+    assert out[1:6] == ["update: 1 added, 1 changed, 1 removed, 2 unchanged", *changes]
+    assert re.fullmatch(r"read 4 files at [\d,]+\.\d paragraphs/s", out[6])
     for command in (["status"], ["index", "--status"]):
         assert main([*command, "--index", str(root)]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].startswith(f"last build: {index.live_path(root).name}, an update")
         paragraphs = sum(len(a.paragraphs) for a in read_folder(corpus, lambda _p: None))
         assert lines[1].startswith(f"indexed 4 articles, {paragraphs} paragraphs in ")
-        assert lines[3:8] == ["update: 1 added, 1 changed, 1 removed, 2 unchanged", *changes]
+        assert lines[2:7] == ["update: 1 added, 1 changed, 1 removed, 2 unchanged", *changes]
+        assert re.fullmatch(r"read 4 files at [\d,]+\.\d paragraphs/s", lines[7])
         assert lines[8:] == ["skipped: 0", "near-duplicates folded: none"]
     assert main(["status", "--index", str(root), "--json"]) == 0
     assert valid_status(json.loads(capsys.readouterr().out))["last_build"]["articles"] == 4

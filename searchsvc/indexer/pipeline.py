@@ -132,11 +132,13 @@ def build(
             if on_article:
                 on_article(article)
 
-        articles = _unique(read_articles(corpus, jsonl, report, workers, catalog), report)
+        articles = tracker.read_all(
+            _unique(read_articles(corpus, jsonl, report, workers, catalog), report))
 
         def reread() -> Iterator[Article]:
             """The input again, its problems already reported by the first reading."""
-            return _unique(read_articles(corpus, jsonl, _ignore, workers, catalog), _ignore)
+            return tracker.read_all(
+                _unique(read_articles(corpus, jsonl, _ignore, workers, catalog), _ignore))
 
         try:
             if summary.mode == "update":
@@ -261,7 +263,6 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
             facets: tuple[str, ...], tracker: BuildTracker) -> None:
     """The engine's arrays, then the artifacts and the build report, then meta.json
     (written last: a build folder without it is not a build)."""
-    tracker.enter("finishing")
     finished = engine.finish(path)
     summary.paragraphs, summary.title_only = finished.paragraphs, finished.title_only
     columns = finished.columns

@@ -16,6 +16,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -92,6 +93,13 @@ class BuildTracker:
             self.phase = phase
             if phase == "rebuilding":
                 self.articles = self.paragraphs = self.files_done = 0
+
+    def read_all(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """``articles``, then the ``finishing`` phase: once the input is read, what is
+        left is the engine's commit (whoosh merges its segments: minutes on a large
+        corpus) and the artifacts, with no ETA."""
+        yield from articles
+        self.enter("finishing")
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

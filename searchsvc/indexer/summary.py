@@ -39,8 +39,6 @@ class BuildSummary:
             + (title_only if self.title_only else "")
             + f" in {self.seconds:.1f} s → {self.path}"
         ]
-        if self.report is not None:
-            out.append(read_line(self.report))
         if self.mode == "update":
             out.append(
                 f"update: {self.added} added, {self.changed} changed, {self.removed} removed,"
@@ -48,6 +46,8 @@ class BuildSummary:
             )
             if self.report is not None and self.report.update is not None:
                 out.extend(change_lines(self.report))
+        if self.report is not None:
+            out.append(read_line(self.report))
         out.append(f"skipped or repaired: {len(self.problems)}")
         out.extend(f"  {problem}" for problem in self.problems)
         if self.report is not None:
