@@ -60,5 +60,6 @@ def status_page():
         stories=report.duplicates.stories[:STORIES_SHOWN] if report else [],
         refresh=REFRESH_SECONDS if progress else None,
         elapsed=duration(progress.seconds) if progress else "",
+        started=moment(progress.started_at) if progress else "",
         eta=duration(progress.eta_seconds) if progress else "",
     ), 200, {"Cache-Control": "no-store"}
