@@ -46,12 +46,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .archive import open_archive
     from .errors import IndexProblem, StrictBuildError
 
+    if args.status:
+        return cmd_status(args)
     corpus = (None if args.jsonl and args.corpus is None
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
     engine = open_archive(root, _tuning())
-    if args.status:
-        return cmd_status(args)
     if args.if_needed and engine.is_usable():
         print(f"{root} has a usable index; nothing to do (without --if-needed it is rebuilt)")
         return 0
