@@ -185,6 +185,15 @@ def health():
     return jsonify(asdict(engine().health()))
 
 
+@bp.get("/status")
+def status():
+    """The last build's report and any running build's progress (200 also without an
+    index: a first build's progress is worth seeing)."""
+    response = jsonify(asdict(engine().status(url_for("api.health"))))
+    response.headers["Cache-Control"] = "no-store"  # progress changes every second
+    return response
+
+
 @bp.get("/openapi.json")
 def openapi():
     search_engine = engine()

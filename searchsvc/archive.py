@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from .attention_models import AttentionRequest, AttentionResponse
+from .build_status import BuildStatus
 from .corpus import Article as SourceArticle
 from .corpus import Problem
 from .engine import DEFAULT, builder
 from .errors import SearchError
-from .indexer import folder, pipeline
+from .indexer import folder, pipeline, report
 from .indexer.summary import BuildSummary
 from .models import (
     Article,
@@ -139,6 +140,11 @@ class Archive:
             if damaged is None:
                 raise  # the files are sound: a bug, answered 500
             raise damaged from None
+
+    def status(self, health: str = "/api/health") -> BuildStatus:
+        """The live build's report (``build.json``) and any running build's progress;
+        answers also without an index (``health``: where the health check is)."""
+        return report.read_status(self.root, health)
 
     def reopen(self) -> None:
         """Read the newest complete index (a server also does this on its own)."""

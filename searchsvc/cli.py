@@ -1,5 +1,5 @@
-"""The ``searchsvc`` command: ``index``, ``search``, ``batch``, ``attention``, ``check``,
-``serve`` and ``keys``."""
+"""The ``searchsvc`` command: ``index``, ``status``, ``search``, ``batch``, ``attention``,
+``check``, ``serve`` and ``keys``."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .archive import open_archive
     from .errors import IndexProblem, StrictBuildError
 
+    if args.status:
+        return cmd_status(args)
     corpus = (None if args.jsonl and args.corpus is None
               else settings.corpus_dir(args.corpus))
     root = settings.index_dir(args.index)
@@ -86,6 +88,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line)
     return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .archive import open_archive
+    from .status_text import print_status
+
+    root = settings.index_dir(args.index)
+    return print_status(open_archive(root, env_tuning()).status(), args.json)
 
 
 def _open(index: str | None) -> Archive:
@@ -247,7 +257,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="offer this catalog column (or JSON Lines field) as a facet and"
                             " filter, values separated by ';' (repeatable; default: the"
                             " live index's facets)")
-    index.set_defaults(handler=cmd_index)
+    index.add_argument("--status", action="store_true",
+                       help="build nothing: print the last build's report (as `searchsvc"
+                            " status`)")
+    index.set_defaults(handler=cmd_index, json=False)
+
+    status = commands.add_parser("status", help="the last build's report and any running"
+                                                " build's progress")
+    status.add_argument("--index", metavar="DIR", help="index folder")
+    status.add_argument("--json", action="store_true", help="print the API's JSON")
+    status.set_defaults(handler=cmd_status)
 
     find = commands.add_parser("search", help="search the index from the command line")
     find.add_argument("query", help='query, e.g. \'"Persian Gulf" bombers -Iraq\'')

@@ -27,6 +27,7 @@ from .attention_params import AttentionParams
 from .batch import MAX_BYTES, MAX_QUERIES
 from .batch.models import BatchJob, BatchRow
 from .batch.params import BatchParams, BatchRowsParams
+from .build_status import BuildStatus
 from .errors import ERROR_CODES, ErrorBody
 from .models import Article, ExportRow, Health, Related, SearchBody, Sources
 from .params import RelatedParams, SearchParams
@@ -48,6 +49,7 @@ BODIES: dict[str, Any] = {
     "Health": Health,
     "BatchJob": BatchJob,
     "BatchRow": BatchRow,
+    "BuildStatus": BuildStatus,
     "Error": ErrorBody,
     "AttentionResponse": AttentionBody,
 }
@@ -356,6 +358,16 @@ def openapi_document(settings: Settings | None = None, facets: tuple[str, ...] =
                 "responses": {"200": _json("Health", "serving"), **_errors(503)},
             }},
             **_batch_paths(settings),
+            "/api/status": {"get": {
+                "operationId": "status",
+                "summary": "The last build's report, and the progress of a running build",
+                "description": "When the served build ran, how long it took, what it read,"
+                               " skipped and folded, and what an --update changed (null"
+                               " with a note when the build has no report); while a build"
+                               " runs, its progress, rate and ETA. Answers 200 also"
+                               " before the first index is built.",
+                "responses": {"200": _json("BuildStatus", "the build status")},
+            }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",

@@ -44,7 +44,8 @@ def test_seed_build_without_warnings_exits_0_even_when_strict(tmp_path: Path, ca
     assert match, lines[0]
     assert match.group(1, 2) == ("4", "59")  # the default corpus is seeds/
     assert Path(match.group(3)).resolve() == index.live_path(tmp_path / "ix")
-    assert lines[1:] == ["skipped or repaired: 0"]
+    assert re.fullmatch(r"read 4 files at [\d,]+\.\d paragraphs/s", lines[1])
+    assert lines[2:] == ["skipped or repaired: 0", "near-duplicates folded: none"]
     assert "warning" not in err
 
 
@@ -59,10 +60,13 @@ def test_warnings_go_to_stderr_and_strict_exits_1(tmp_path: Path, bad_corpus: Pa
     out, err = capsys.readouterr()
     assert err.splitlines() == expected
     assert out.splitlines()[0].startswith("indexed 1 article, 1 paragraph")
-    assert out.splitlines()[1:] == [
+    assert re.fullmatch(r"read 2 files at [\d,]+\.\d paragraphs/s; 1 skipped",
+                        out.splitlines()[1])
+    assert out.splitlines()[2:] == [
         "skipped or repaired: 2",
         "  catalog.csv:3: catalog names missing file 'missing.txt'",
         "  latin.txt: skipped: not UTF-8 text (byte 0xe9 at offset 3)",
+        "near-duplicates folded: none",
     ]
 
     live = index.live_path(root)

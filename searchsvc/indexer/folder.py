@@ -4,10 +4,12 @@ Layout of an index folder (``index/`` by default)::
 
     index/current -> build-20201231T120000-4242   (symlink, swapped atomically)
     index/build-20201231T120000-4242/              one complete build: meta.json, the
-                                                   engine's own files, and the service's
-                                                   artifacts (tables/)
+                                                   engine's own files, the service's
+                                                   artifacts (tables/) and the build
+                                                   report (build.json)
     index/build-….partial/                         a build in progress (or killed)
     index/.build.lock                              held while a build runs
+    index/.build-progress.json                     the running build's progress (progress.py)
 
 A build writes a new folder and switches ``current`` to it only once it is complete, so
 a reader never sees a half-built index and a build that fails or is killed leaves the old
@@ -32,6 +34,8 @@ META = "meta.json"
 # meta.json "format": 2 added the article index; 3 moved the analysis the schema pickles;
 # 4 added the arrays (tables/); 5 records the engine and adds the vocabulary artifact;
 # 6 adds the names each article mentions (tables/names.*). Older builds must be rebuilt.
+# build.json (the build report, report.py) is optional, not a format change: a build
+# without it still serves, and /status says it is missing.
 FORMAT = 6
 LOCK = ".build.lock"
 PARTIAL = ".partial"

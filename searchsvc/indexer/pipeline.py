@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
 from ..corpus import Article, Problem, read_folder, read_jsonl
 from ..engine import EngineBuilder
@@ -31,8 +33,11 @@ from ..settings import Settings
 from ..variants import NAME_SHARE, name_table, name_words
 from . import folder, integrity
 from .catalog import check_names, write_catalog
+from .duplicates import FILE as DUPLICATES
 from .duplicates import write_duplicates
 from .names import NameRecord, write_names
+from .progress import BuildTracker, count_files
+from .report import folded_stories, make_report, write_report
 from .summary import BuildSummary
 from .vocabulary import write_vocabulary
 
@@ -129,34 +134,47 @@ def _build(root: Path, engine: EngineBuilder, corpus: Path | None, jsonl: Path |
         partial = target.with_name(target.name + folder.PARTIAL)
         mode = "update" if update and folder.is_usable(root) else "full"
         summary = BuildSummary(path=target, mode=mode)
+        files = count_files(corpus, jsonl)
+        summary.files = (files or 0) + (jsonl is not None)
+        # The progress file a server shows while this build runs (removed at the end).
+        tracker = BuildTracker(root, mode, files).start()
 
         def report(problem: Problem) -> None:
             summary.problems.append(problem)
+            tracker.problem(problem)
             if on_problem:
                 on_problem(problem)
 
-        articles = _unique(read_articles(corpus, jsonl, report, workers, catalog), report)
+        def read(article: Article) -> None:
+            tracker.article(article)
+            if on_article:
+                on_article(article)
+
+        articles = tracker.read_all(
+            _unique(read_articles(corpus, jsonl, report, workers, catalog), report))
 
         def reread() -> Iterator[Article]:
             """The input again, its problems already reported by the first reading."""
-            return _unique(read_articles(corpus, jsonl, _ignore, workers, catalog), _ignore)
+            return tracker.read_all(
+                _unique(read_articles(corpus, jsonl, _ignore, workers, catalog), _ignore))
 
         try:
             if summary.mode == "update":
                 assert live is not None
                 folder.copy_build(live, partial)
                 record = _update(partial, folder.read_meta(live), articles, summary,
-                                 on_article, reread, engine, settings, names)
+                                 read, reread, engine, settings, names, tracker)
             else:
                 partial.mkdir()
-                record = _full(partial, articles, summary, on_article, engine, settings, names)
-            _finish(partial, record, summary, engine, names)
+                record = _full(partial, articles, summary, read, engine, settings, names)
+            _finish(partial, record, summary, engine, names, tracker)
             if strict and summary.problems:
                 raise StrictBuildError([str(problem) for problem in summary.problems])
             os.rename(partial, target)
         except BaseException as error:
             written = folder.folder_bytes(partial) if isinstance(error, OSError) else 0
             shutil.rmtree(partial, ignore_errors=True)
+            tracker.stop()
             problem = (folder.storage_problem(error, root, written, partial)
                        if isinstance(error, OSError) else None)
             if problem is not None:
@@ -164,6 +182,7 @@ def _build(root: Path, engine: EngineBuilder, corpus: Path | None, jsonl: Path |
             raise
         folder.switch(root, target)
         folder.clean(root, target)
+        tracker.stop()
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -211,7 +230,8 @@ def _ignore(_problem: Problem) -> None:
 
 def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSummary,
             on_article: OnArticle | None, reread: Callable[[], Iterable[Article]],
-            engine: EngineBuilder, settings: Settings, facets: tuple[str, ...]) -> _Record:
+            engine: EngineBuilder, settings: Settings, facets: tuple[str, ...],
+            tracker: BuildTracker) -> _Record:
     """Add the new articles to the copy of the live build in ``path``.
 
     If an article changed or was removed, rebuild from ``reread()`` instead: deleted entries
@@ -227,6 +247,7 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
             previous = known.get(article.id)
             if previous is None:
                 summary.added += 1
+                summary.new_files.append((article.id, article.path))
                 if appending:
                     writer.add(article)
                     _count(article, summary)
@@ -234,12 +255,16 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
                 summary.unchanged += 1
             else:
                 summary.changed += 1
+                summary.changed_files.append((article.id, article.path))
                 appending = False
             record.add(article)
             summary.articles += 1
             if on_article:
                 on_article(article)
-        summary.removed = len(set(known) - set(record.meta["files"]))
+        gone = sorted(set(known) - set(record.meta["files"]))
+        summary.removed = len(gone)
+        summary.removed_files = [(article_id, known[article_id].get("path", ""))
+                                 for article_id in gone]
         appending = appending and not summary.removed
     except BaseException:
         writer.cancel()
@@ -250,15 +275,17 @@ def _update(path: Path, old: dict, articles: Iterable[Article], summary: BuildSu
     writer.cancel()
     shutil.rmtree(path)
     path.mkdir()
+    summary.rebuilt = True
+    tracker.enter("rebuilding")
     rebuilt = BuildSummary(path=summary.path)
-    record = _full(path, reread(), rebuilt, None, engine, settings, facets)
+    record = _full(path, reread(), rebuilt, tracker.article, engine, settings, facets)
     return record
 
 
 def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBuilder,
-            facets: tuple[str, ...]) -> None:
-    """The engine's arrays, then the artifacts, then meta.json (written last: a build
-    folder without it is not a build)."""
+            facets: tuple[str, ...], tracker: BuildTracker) -> None:
+    """The engine's arrays, then the artifacts and the build report, then meta.json
+    (written last: a build folder without it is not a build)."""
     finished = engine.finish(path)
     summary.paragraphs, summary.title_only = finished.paragraphs, finished.title_only
     columns = finished.columns
@@ -275,6 +302,10 @@ def _finish(path: Path, record: _Record, summary: BuildSummary, engine: EngineBu
     names = [name for name, used in sorted(record.names.items())
              if used >= NAME_SHARE * max(1, finished.doc_frequency("exact", name))]
     write_names(tables, record.mentions, columns.article_ids, finished.article_words, names)
+    duplicates = folded_stories(np.load(tables / DUPLICATES), columns.article_ids,
+                                by_code.day, tracker.titles)
+    summary.report = make_report(path, summary, tracker, engine.name, __version__, duplicates)
+    write_report(path, summary.report)
     meta = record.meta
     meta.update(format=folder.FORMAT, engine=engine.name, names=name_table(names),
                 articles=len(files), paragraphs=summary.paragraphs,

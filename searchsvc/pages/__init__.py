@@ -12,7 +12,8 @@ One module per job: :mod:`.links` (the state in the URL and links to other state
 :mod:`.views` (what templates are handed), :mod:`.search_page`, :mod:`.chart` (the date
 chart and presets), :mod:`.article_view`, :mod:`.related_page`, :mod:`.attention_page`
 (with its SVG chart, :mod:`.attention_chart`), :mod:`.batch_page` (a POST form, the one
-page that is not a GET) and :mod:`.error_pages`.
+page that is not a GET),
+:mod:`.status_page` (the build status) and :mod:`.error_pages`.
 Every address the pages answer is registered here, in one place.
 """
 
@@ -26,6 +27,7 @@ from .batch_page import batch_job_page, batch_page
 from .error_pages import error_page, page_failed, page_not_found
 from .related_page import related
 from .search_page import search_page
+from .status_page import status_page
 from .views import human_date, plural
 
 __all__ = ["bp", "error_page", "page_failed", "page_not_found"]
@@ -39,5 +41,6 @@ bp.add_url_rule("/paragraphs/<path:paragraph_id>/related", view_func=related, me
 bp.add_url_rule("/attention", view_func=attention_page, methods=["GET"])
 bp.add_url_rule("/batch", view_func=batch_page, methods=["GET", "POST"])
 bp.add_url_rule("/batch/<job_id>", view_func=batch_job_page, methods=["GET"])
+bp.add_url_rule("/status", view_func=status_page, methods=["GET"])
 bp.add_app_template_filter(human_date, "human_date")
 bp.add_app_template_global(plural, "plural")
