@@ -55,7 +55,12 @@ def _answer(body: bytes) -> dict:
     return data
 
 
-def test_concurrent_clients_get_what_a_lone_client_gets(mixed_index: Path) -> None:
+def test_concurrent_clients_get_what_a_lone_client_gets(mixed_index: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An answer that took longer than the budget skips did-you-mean and says so: on a
+    # loaded machine that is a timing, not a wrong answer. The budget is lifted here so
+    # that every answer is comparable.
+    monkeypatch.setenv("SEARCHSVC_OPTIONAL_BUDGET_MS", "600000")
     variants = ["", "&group=paragraph", "&sort=newest&source=AP"]
     requests = [(q, extra) for q in QUERIES for extra in variants]
     with running_server(mixed_index) as base:

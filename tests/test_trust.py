@@ -166,3 +166,22 @@ def test_catalog_facet_counts_equal_the_catalog(engine, reuters_slice, q):
                                  for hit in narrowed.hits)
     counted = {b.value: (b.articles, b.selected) for b in narrowed.facets["places"]}
     assert counted[top] == (narrowed.total_articles, True)
+
+
+def test_the_build_status_counts_the_slice(engine, articles, reuters_slice: Path):
+    """The build report of the slice against the reader's own count of it (issue 21)."""
+    problems: list = []
+    list(read_folder(reuters_slice, problems.append))
+    built = engine.status().last_build
+    assert built is not None and built.mode == "full"
+    assert built.files == len(list((reuters_slice / "docs").glob("*.txt"))) > 1000
+    assert built.articles == len(articles)
+    assert built.paragraphs == sum(len(a.paragraphs) for a in articles)
+    assert built.title_only == sum(1 for a in articles if not a.paragraphs)
+    skipped = {(s.path, s.reason) for s in built.skipped}
+    assert built.files - len([s for s in built.skipped if s.line is None]) == built.articles
+    assert len(skipped) + len(built.warnings) == len(problems)
+    every = engine.search(SearchRequest(q="said", collapse=False)).total_articles
+    folded = engine.search(SearchRequest(q="said"))
+    assert folded.total_articles + folded.folded == every  # the same folding as searches
+    assert built.duplicates.folded >= folded.folded

@@ -15,8 +15,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .report import REPORT
+
 CHECKSUMS = "checksums"  # the key in meta.json
 META = "meta.json"  # written after the checksums, so not among them
+# Not verified: the build report is optional (a build serves without it, and /status says
+# that a report is missing or unreadable), so losing it must not take the build down.
+UNCHECKED = frozenset({META, REPORT})
 CHUNK = 1 << 20
 
 
@@ -33,7 +38,7 @@ class Damage:
 
 def _files(build: Path) -> list[Path]:
     return sorted(path for path in build.rglob("*")
-                  if path.is_file() and path.name != META)
+                  if path.is_file() and path.relative_to(build).as_posix() not in UNCHECKED)
 
 
 def crc32(path: Path) -> int:
@@ -45,7 +50,8 @@ def crc32(path: Path) -> int:
 
 
 def record(build: Path) -> dict[str, list[int]]:
-    """``{relative path: [size, crc32]}`` of every file of the build but meta.json."""
+    """``{relative path: [size, crc32]}`` of every file of the build but meta.json and the
+    report."""
     return {path.relative_to(build).as_posix(): [path.stat().st_size, crc32(path)]
             for path in _files(build)}
 
