@@ -1,13 +1,18 @@
 """``searchsvc check`` and ``searchsvc keys``: the commands an operator keeps an archive
-with (the build's and the server's commands are in :mod:`searchsvc.cli`)."""
+with (the build's and the server's commands are in :mod:`searchsvc.cli`), and what every
+command shares: the settings from the environment, the archive opened for reading."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from . import settings
 from .models import count
+
+if TYPE_CHECKING:
+    from .archive import Archive
 
 
 def tuning() -> settings.Settings:
@@ -16,6 +21,18 @@ def tuning() -> settings.Settings:
         return settings.Settings.from_env()
     except ValueError as error:
         raise SystemExit(f"error: {error} (from the environment)") from None
+
+
+def open_index(index: str | None) -> Archive:
+    """The archive a command reads (exits with one line when there is no index)."""
+    from .archive import open_archive
+
+    root = settings.index_dir(index)
+    engine = open_archive(root, tuning())
+    if not engine.is_usable():
+        raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
+                         f" --index DIR or set {settings.INDEX_ENV}")
+    return engine
 
 
 def cmd_keys(args: argparse.Namespace) -> int:

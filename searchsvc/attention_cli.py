@@ -16,10 +16,10 @@ from .pages.attention_chart import percent, period_label
 
 
 def cmd_attention(args: argparse.Namespace) -> int:
-    from .cli import _open
+    from .admin_cli import open_index
 
     try:
-        archive = _open(args.index)
+        archive = open_index(args.index)
         wanted, _ = attention_params({
             "q": args.queries, "interval": args.interval, "source": args.source,
             "from": args.date_from, "to": args.date_to, "fuzzy": str(not args.exact),

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, settings
-from .admin_cli import add_admin_commands, loopback
+from .admin_cli import add_admin_commands, loopback, open_index
 from .admin_cli import tuning as env_tuning
 from .models import count
 from .public_url import PublicURLError, listen_url, parse_public_url
 
 if TYPE_CHECKING:
-    from .archive import Archive
+    pass
 
 
 def _progress(total_hint: int | None):
@@ -98,17 +98,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(open_archive(root, env_tuning()).status(), args.json)
 
 
-def _open(index: str | None) -> Archive:
-    from .archive import open_archive
-
-    root = settings.index_dir(index)
-    engine = open_archive(root, env_tuning())
-    if not engine.is_usable():
-        raise SystemExit(f"error: no index in {root}; build one with `searchsvc index`, or pass"
-                         f" --index DIR or set {settings.INDEX_ENV}")
-    return engine
-
-
 def _terminal_marks(html_text: str, colour: bool) -> str:
     """A snippet's HTML for a terminal: marks in bold yellow (or [brackets] when piped)."""
     import html as html_module
@@ -124,7 +113,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from .params import search_request
 
     try:
-        engine = _open(args.index)
+        engine = open_index(args.index)
         request = search_request({
             "q": args.query, "source": args.source, "from": args.date_from, "to": args.date_to,
             "sort": args.sort, "per_page": str(args.limit), "fuzzy": str(not args.exact),
@@ -163,7 +152,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.command import run_batch
 
-    engine = _open(args.index)
+    engine = open_index(args.index)
     if not sys.stderr.isatty():
         return run_batch(engine, args.file, args.format, not args.exact, args.input,
                          args.link_root, sys.stdout)
